@@ -1,0 +1,76 @@
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import { vector } from "@electric-sql/pglite-pgvector";
+import { sql } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
+import type { ExtractTablesWithRelations } from "drizzle-orm";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import * as schema from "./schema/index.js";
+
+export type Schema = typeof schema;
+/** Either driver: services are written against this and never know which one runs. */
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+export type Transaction = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+/** What query helpers take as their first argument: the pool or a transaction. */
+export type Executor = Database | Transaction;
+
+export interface DatabaseHandle {
+  db: Database;
+  driver: "pglite" | "postgres";
+  /** The embedded instance, when there is one (tests clone it, the socket server serves it). */
+  pglite?: PGlite;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const pgliteExtensions = { vector, pg_trgm };
+
+export interface OpenDatabaseOptions {
+  /** postgres:// URL; when absent the embedded PGlite is used. */
+  url?: string;
+  /** PGlite data directory; omit for an in-memory database. */
+  dataDir?: string;
+  /** Use this PGlite instance instead of opening one (tests). */
+  pglite?: PGlite;
+  poolMax?: number;
+}
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  if (options.url) return openPostgres(options.url, options.poolMax ?? 10);
+  const pglite = options.pglite ?? (await openPglite(options.dataDir));
+  const db = drizzlePglite(pglite, { schema }) as unknown as Database;
+  return {
+    db,
+    driver: "pglite",
+    pglite,
+    ping: async () => void (await pglite.query("select 1")),
+    close: async () => {
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}
+
+export async function openPglite(dataDir?: string): Promise<PGlite> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const pglite = await PGlite.create(dataDir, { extensions: pgliteExtensions });
+  return pglite;
+}
+
+function openPostgres(url: string, max: number): DatabaseHandle {
+  const client = postgres(url, {
+    max,
+    onnotice: () => {},
+    // Prepared statements break behind transaction poolers (pgbouncer); the cost here is small.
+    prepare: false,
+  });
+  const db = drizzlePostgres(client, { schema }) as unknown as Database;
+  return {
+    db,
+    driver: "postgres",
+    ping: async () => void (await db.execute(sql`select 1`)),
+    close: async () => client.end({ timeout: 5 }),
+  };
+}
