@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { vector } from "@electric-sql/pglite-pgvector";
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import type { ExtractTablesWithRelations } from "drizzle-orm";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
@@ -73,4 +73,13 @@ function openPostgres(url: string, max: number): DatabaseHandle {
     ping: async () => void (await db.execute(sql`select 1`)),
     close: async () => client.end({ timeout: 5 }),
   };
+}
+
+/**
+ * Rows of a raw `db.execute(sql…)`: PGlite answers `{ rows }`, postgres.js an array.
+ * Column names come back as written in the SQL (snake_case unless aliased).
+ */
+export async function queryRows<T>(db: Executor, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as { rows?: T[] } | T[];
+  return Array.isArray(result) ? result : (result.rows ?? []);
 }

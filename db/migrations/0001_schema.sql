@@ -322,6 +322,7 @@ CREATE TABLE "outbox" (
 	"available_at" timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
 	"dispatched_at" timestamp with time zone,
 	"completed_at" timestamp with time zone,
+	"failed_at" timestamp with time zone,
 	"attempts" integer DEFAULT 0 NOT NULL,
 	"last_error" text,
 	"created_at" timestamp with time zone DEFAULT clock_timestamp() NOT NULL

@@ -17,6 +17,8 @@ export const outbox = pgTable(
     availableAt: ts("available_at").notNull().default(sql`clock_timestamp()`),
     dispatchedAt: ts("dispatched_at"),
     completedAt: ts("completed_at"),
+    /** Set when the last attempt failed; the row stays for inspection and manual replay. */
+    failedAt: ts("failed_at"),
     attempts: integer("attempts").notNull().default(0),
     lastError: text("last_error"),
     createdAt: createdAt(),

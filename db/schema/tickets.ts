@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  type AnyPgColumn,
   bigint,
   boolean,
   check,
@@ -82,7 +83,7 @@ export const ticketMessages = pgTable(
     body: text("body").notNull(),
     /** Internal notes are for agents only: never returned to a customer, never put in a prompt. */
     isInternal: boolean("is_internal").notNull().default(false),
-    draftId: uuid("draft_id").references(() => aiDrafts.id, { onDelete: "set null" }),
+    draftId: uuid("draft_id").references((): AnyPgColumn => aiDrafts.id, { onDelete: "set null" }),
     metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
     createdAt: createdAt(),
   },

@@ -1,0 +1,70 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { swaggerUI } from "@hono/swagger-ui";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
+import { AppError } from "./errors.js";
+import type { AppDeps } from "./deps.js";
+import type { AppEnv } from "./http/env.js";
+import { problemResponse, validationError } from "./http/problem.js";
+import { registerHealthRoutes } from "./routes/health.js";
+
+export type App = OpenAPIHono<AppEnv>;
+
+/** Builds the HTTP app. No side effects: nothing listens, nothing connects. */
+export function createApp(deps: AppDeps): App {
+  const app = new OpenAPIHono<AppEnv>({
+    // Every zod failure on params, query, headers or body becomes one 400 naming each bad field.
+    defaultHook: (result, c) => {
+      if (!result.success) return problemResponse(validationError(result.target, result.error), c);
+    },
+  });
+
+  app.use(requestId({ headerName: "X-Request-Id" }));
+  app.use(async (c, next) => {
+    const started = performance.now();
+    const logger = deps.logger.child({ reqId: c.get("requestId") });
+    c.set("logger", logger);
+    await next();
+    logger.info(
+      { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) },
+      "request",
+    );
+  });
+  app.use(secureHeaders({ contentSecurityPolicy: undefined, crossOriginResourcePolicy: false }));
+  app.use(
+    bodyLimit({
+      maxSize: deps.config.BODY_LIMIT_BYTES,
+      onError: (c) =>
+        problemResponse(new AppError("PAYLOAD_TOO_LARGE", `body exceeds ${deps.config.BODY_LIMIT_BYTES} bytes`), c),
+    }),
+  );
+
+  app.onError((err, c) => {
+    if (err instanceof AppError) return problemResponse(err, c);
+    if (err instanceof HTTPException) {
+      // Hono raises these for malformed JSON and similar protocol-level faults.
+      const code = err.status === 400 ? "MALFORMED_BODY" : err.status === 413 ? "PAYLOAD_TOO_LARGE" : undefined;
+      if (code) return problemResponse(new AppError(code, err.message), c);
+    }
+    c.get("logger").error({ err }, "unhandled error");
+    return problemResponse(new AppError("INTERNAL", "An unexpected error occurred; it has been logged with this request id."), c);
+  });
+  app.notFound((c) => problemResponse(new AppError("ROUTE_NOT_FOUND", `${c.req.method} ${c.req.path} does not exist`), c));
+
+  registerHealthRoutes(app, deps);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "AutoCRM API",
+      version: "0.1.0",
+      description:
+        "AI-assisted customer support: tickets, knowledge base, triage and drafted replies. Errors are RFC 9457 problem+json with a stable `code`.",
+    },
+  });
+  app.get("/docs", swaggerUI({ url: "/openapi.json" }));
+  return app;
+}

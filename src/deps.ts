@@ -1,0 +1,12 @@
+import type { DatabaseHandle } from "../db/client.js";
+import type { Config } from "./config.js";
+import type { JobQueue } from "./jobs/queue.js";
+import type { Logger } from "./logger.js";
+
+/** Everything the HTTP app and the workers are built from; assembled once in main.ts or a test. */
+export interface AppDeps {
+  config: Config;
+  database: DatabaseHandle;
+  queue: JobQueue;
+  logger: Logger;
+}

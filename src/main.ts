@@ -1,0 +1,63 @@
+import { parseArgs } from "node:util";
+import { ConfigError, loadConfig } from "./config.js";
+import { createLogger } from "./logger.js";
+import { migrateCommand, seedCommand, serveCommand, workerCommand } from "./cli/commands.js";
+
+const USAGE = `usage: autocrm <command>
+
+  start     API on PORT plus the background job runner (embedded by default, with demo data)
+  api       API only (server mode: run workers separately)
+  worker    job processors only (server mode)
+  migrate   apply database migrations
+  seed      load the demo organisation (idempotent)
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, strict: false, options: { help: { type: "boolean", short: "h" } } });
+  const [command] = positionals;
+  if (!command || values.help) {
+    process.stdout.write(USAGE);
+    return command || values.help ? 0 : 2;
+  }
+
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+  const logger = createLogger(config);
+
+  switch (command) {
+    case "start":
+      await serveCommand(config, logger, { runJobs: true });
+      return 0;
+    case "api":
+      await serveCommand(config, logger, { runJobs: false });
+      return 0;
+    case "worker":
+      await workerCommand(config, logger);
+      return 0;
+    case "migrate":
+      await migrateCommand(config, logger);
+      return 0;
+    case "seed":
+      await seedCommand(config, logger);
+      return 0;
+    default:
+      process.stderr.write(`unknown command "${command}"\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`autocrm: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);
