@@ -8,7 +8,8 @@ import { AppError } from "./errors.js";
 import type { AppDeps } from "./deps.js";
 import type { AppEnv } from "./http/env.js";
 import { problemResponse, validationError } from "./http/problem.js";
-import { registerHealthRoutes } from "./routes/health.js";
+import { authenticate } from "./auth/middleware.js";
+import { registerRoutes } from "./routes/index.js";
 
 export type App = OpenAPIHono<AppEnv>;
 
@@ -33,13 +34,16 @@ export function createApp(deps: AppDeps): App {
     );
   });
   app.use(secureHeaders({ contentSecurityPolicy: undefined, crossOriginResourcePolicy: false }));
-  app.use(
-    bodyLimit({
-      maxSize: deps.config.BODY_LIMIT_BYTES,
-      onError: (c) =>
-        problemResponse(new AppError("PAYLOAD_TOO_LARGE", `body exceeds ${deps.config.BODY_LIMIT_BYTES} bytes`), c),
-    }),
-  );
+  // Uploads (multipart) get their own, larger ceiling; every other body stays small.
+  const jsonLimit = bodyLimit({
+    maxSize: deps.config.BODY_LIMIT_BYTES,
+    onError: (c) => problemResponse(new AppError("PAYLOAD_TOO_LARGE", `body exceeds ${deps.config.BODY_LIMIT_BYTES} bytes`), c),
+  });
+  const uploadLimit = bodyLimit({
+    maxSize: deps.config.UPLOAD_LIMIT_BYTES,
+    onError: (c) => problemResponse(new AppError("PAYLOAD_TOO_LARGE", `upload exceeds ${deps.config.UPLOAD_LIMIT_BYTES} bytes`), c),
+  });
+  app.use((c, next) => (c.req.header("content-type")?.startsWith("multipart/form-data") ? uploadLimit(c, next) : jsonLimit(c, next)));
 
   app.onError((err, c) => {
     if (err instanceof AppError) return problemResponse(err, c);
@@ -53,7 +57,8 @@ export function createApp(deps: AppDeps): App {
   });
   app.notFound((c) => problemResponse(new AppError("ROUTE_NOT_FOUND", `${c.req.method} ${c.req.path} does not exist`), c));
 
-  registerHealthRoutes(app, deps);
+  app.use(authenticate(deps));
+  registerRoutes(app, deps);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
   app.doc31("/openapi.json", {

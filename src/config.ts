@@ -50,6 +50,7 @@ const envSchema = z.object({
   SEED_DEMO: bool.optional(),
   BODY_LIMIT_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
   ATTACHMENT_MAX_BYTES: int(1, 100 * 1024 * 1024).default(10 * 1024 * 1024),
+  UPLOAD_LIMIT_BYTES: int(1024, 500 * 1024 * 1024).default(25 * 1024 * 1024),
   SESSION_TTL_HOURS: int(1, 24 * 365).default(24 * 30),
   SHUTDOWN_TIMEOUT_MS: int(0, 120_000).default(10_000),
   ANSWER_CONFIDENCE_THRESHOLD: fraction.default(0.35),

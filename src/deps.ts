@@ -2,6 +2,7 @@ import type { DatabaseHandle } from "../db/client.js";
 import type { Config } from "./config.js";
 import type { JobQueue } from "./jobs/queue.js";
 import type { Logger } from "./logger.js";
+import type { AttachmentStorage } from "./services/attachments/storage.js";
 
 /** Everything the HTTP app and the workers are built from; assembled once in main.ts or a test. */
 export interface AppDeps {
@@ -9,4 +10,5 @@ export interface AppDeps {
   database: DatabaseHandle;
   queue: JobQueue;
   logger: Logger;
+  storage: AttachmentStorage;
 }

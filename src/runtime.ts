@@ -7,6 +7,7 @@ import type { AppDeps } from "./deps.js";
 import { InlineJobRunner } from "./jobs/inline-runner.js";
 import type { JobQueue } from "./jobs/queue.js";
 import type { Logger } from "./logger.js";
+import { LocalDiskStorage } from "./services/attachments/storage.js";
 
 /** Opens the database for this config: PGlite in DATA_DIR, or postgres.js at DATABASE_URL. */
 export function connectDatabase(config: Config): Promise<DatabaseHandle> {
@@ -43,6 +44,7 @@ export async function createRuntime(config: Config, logger: Logger, options: { m
     database,
     queue,
     logger,
+    storage: new LocalDiskStorage(resolve(config.DATA_DIR, "attachments")),
     close: async () => {
       await queue.close();
       await database.close();

@@ -3,7 +3,9 @@ import { basename, join } from "node:path";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { hashPassword } from "../../src/auth/passwords.js";
 import { parseMarkdownArticle } from "../../src/services/kb/front-matter.js";
+import { SYSTEM } from "../../src/auth/actor.js";
 import type { Database, Transaction } from "../client.js";
+import { runAs } from "../scoped.js";
 import {
   kbArticleVersions,
   kbArticles,
@@ -42,7 +44,8 @@ export async function seedDemo(db: Database, options: { kbDir: string; now?: Dat
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const articles = await readArticles(options.kbDir);
 
-  return db.transaction(async (tx) => {
+  // As the system actor, so the seed also works where the connecting user is subject to RLS.
+  return runAs(db, SYSTEM, async (tx) => {
     const teamIds = await seedTeams(tx);
     const userIds = await seedUsers(tx, passwordHash, teamIds);
     await seedRules(tx, teamIds);

@@ -1,4 +1,8 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createApp, type App } from "../../src/app.js";
+import { LocalDiskStorage } from "../../src/services/attachments/storage.js";
 import { loadConfig, type Config } from "../../src/config.js";
 import type { AppDeps } from "../../src/deps.js";
 import { InlineJobRunner } from "../../src/jobs/inline-runner.js";
@@ -41,7 +45,8 @@ export async function createTestContext(
   const logger = createLogger(config);
   const database = await createTestDatabase();
   const queue = new InlineJobRunner(database.db, options.processors ?? createProcessors(), logger);
-  const deps: AppDeps = { config, database, queue, logger };
+  const storage = new LocalDiskStorage(mkdtempSync(join(tmpdir(), "autocrm-attachments-")));
+  const deps: AppDeps = { config, database, queue, logger, storage };
   const app = createApp(deps);
 
   const http = async (method: string, path: string, req: RequestOptions = {}): Promise<TestResponse> => {

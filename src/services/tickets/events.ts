@@ -1,0 +1,55 @@
+import type { Executor } from "../../../db/client.js";
+import { ticketEvents } from "../../../db/schema/index.js";
+import { actorId, type Actor } from "../../auth/actor.js";
+
+export interface TicketEventInput {
+  ticketId: string;
+  kind: string;
+  field?: string;
+  from?: unknown;
+  to?: unknown;
+  /** Events about internal notes are internal too (customers never see them). */
+  isInternal?: boolean;
+  metadata?: Record<string, unknown>;
+}
+
+/**
+ * Appends to the audit trail. Always called inside the transaction that makes the change,
+ * so a change and its event commit or vanish together.
+ */
+export async function recordEvents(tx: Executor, actor: Actor, events: TicketEventInput[]): Promise<void> {
+  if (events.length === 0) return;
+  await tx.insert(ticketEvents).values(
+    events.map((e) => ({
+      ticketId: e.ticketId,
+      actorId: actorId(actor),
+      actorType: actor.kind === "user" ? ("user" as const) : ("system" as const),
+      kind: e.kind,
+      field: e.field ?? null,
+      fromValue: e.from === undefined ? null : e.from,
+      toValue: e.to === undefined ? null : e.to,
+      isInternal: e.isInternal ?? false,
+      metadata: e.metadata ?? {},
+    })),
+  );
+}
+
+export const recordEvent = (tx: Executor, actor: Actor, event: TicketEventInput) => recordEvents(tx, actor, [event]);
+
+/** One event per changed field, from → to. */
+export function fieldChanges<T extends Record<string, unknown>>(
+  ticketId: string,
+  before: T,
+  after: Partial<T>,
+  fields: (keyof T & string)[],
+): TicketEventInput[] {
+  const out: TicketEventInput[] = [];
+  for (const field of fields) {
+    if (!(field in after)) continue;
+    const from = before[field];
+    const to = after[field];
+    if (JSON.stringify(from) === JSON.stringify(to)) continue;
+    out.push({ ticketId, kind: `ticket.${field}_changed`, field, from: from ?? null, to: to ?? null });
+  }
+  return out;
+}
