@@ -1,4 +1,4 @@
-import { and, asc, eq, ilike, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, ilike, inArray, or, sql, type SQL } from "drizzle-orm";
 import { runAs } from "../../../db/scoped.js";
 import { teamMembers, teams, userIdentities, users, type IdentityKind, type Role } from "../../../db/schema/index.js";
 import { actorId, isAdmin, isStaff, type Actor } from "../../auth/actor.js";
@@ -65,7 +65,7 @@ export async function createUser(ctx: ServiceContext, input: CreateUserInput): P
         .returning();
       await tx.insert(userIdentities).values({ userId: user!.id, kind: "email", value: email }).onConflictDoNothing();
       if (input.teamIds?.length) {
-        const found = await tx.select({ id: teams.id }).from(teams).where(sql`${teams.id} = ANY(${input.teamIds}::uuid[])`);
+        const found = await tx.select({ id: teams.id }).from(teams).where(inArray(teams.id, input.teamIds));
         if (found.length !== new Set(input.teamIds).size) throw invalidField("body.teamIds", "contains a team that does not exist");
         await tx.insert(teamMembers).values([...new Set(input.teamIds)].map((teamId) => ({ teamId, userId: user!.id })));
       }
