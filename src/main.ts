@@ -7,13 +7,13 @@ const USAGE = `usage: autocrm <command>
 
   start     API on PORT plus the background job runner (embedded by default, with demo data)
   api       API only (server mode: run workers separately)
-  worker    job processors only (server mode)
+  worker    job processors only (server mode); --queues ai,kb to pick queues
   migrate   apply database migrations
   seed      load the demo organisation (idempotent)
 `;
 
 async function main(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, strict: false, options: { help: { type: "boolean", short: "h" } } });
+  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, strict: false, options: { help: { type: "boolean", short: "h" }, queues: { type: "string" } } });
   const [command] = positionals;
   if (!command || values.help) {
     process.stdout.write(USAGE);
@@ -40,7 +40,7 @@ async function main(argv: string[]): Promise<number> {
       await serveCommand(config, logger, { runJobs: false });
       return 0;
     case "worker":
-      await workerCommand(config, logger);
+      await workerCommand(config, logger, typeof values.queues === "string" ? values.queues.split(",").map((q) => q.trim()).filter(Boolean) : undefined);
       return 0;
     case "migrate":
       await migrateCommand(config, logger);

@@ -4,6 +4,7 @@ import { runMigrations } from "../db/migrate.js";
 import { createProcessors } from "../workers/processors.js";
 import type { Config } from "./config.js";
 import type { AppDeps } from "./deps.js";
+import { BullmqDispatcher, QUEUES, startWorkers } from "./jobs/bullmq.js";
 import { InlineJobRunner } from "./jobs/inline-runner.js";
 import type { JobQueue } from "./jobs/queue.js";
 import type { Logger } from "./logger.js";
@@ -18,11 +19,35 @@ export function connectDatabase(config: Config): Promise<DatabaseHandle> {
   );
 }
 
-/** The queue driver for this config. `runJobs` = this process also executes the processors. */
+/**
+ * The queue driver for this config. Inline: this process runs the processors straight from the
+ * outbox (leased rows, so several processes may share one Postgres). BullMQ: this process
+ * dispatches the outbox to Redis; workers (startWorkers) run the processors.
+ */
 export function createQueue(config: Config, database: DatabaseHandle, logger: Logger): JobQueue {
-  // BullMQ arrives with the AI pipeline; until then the outbox is drained by the inline runner,
-  // which is safe with several processes on one server Postgres (rows are leased).
-  return new InlineJobRunner(database.db, createProcessors(), logger.child({ component: "jobs" }));
+  const jobsLogger = logger.child({ component: "jobs" });
+  if (config.jobDriver === "bullmq") {
+    return new BullmqDispatcher(database.db, { redisUrl: config.REDIS_URL!, prefix: config.QUEUE_PREFIX }, jobsLogger);
+  }
+  return new InlineJobRunner(database.db, createProcessors(), jobsLogger);
+}
+
+/** BullMQ workers for the given queues (all by default), with this build's processors. */
+export function startQueueWorkers(runtime: Runtime, queues: string[] = QUEUES) {
+  const unknown = queues.filter((q) => !QUEUES.includes(q));
+  if (unknown.length) throw new Error(`unknown queue(s) ${unknown.join(", ")}; known: ${QUEUES.join(", ")}`);
+  return startWorkers(
+    runtime.database.db,
+    createProcessors(),
+    {
+      redisUrl: runtime.config.REDIS_URL!,
+      prefix: runtime.config.QUEUE_PREFIX,
+      queues,
+      concurrency: runtime.config.WORKER_CONCURRENCY,
+      aiRateLimitPerMinute: runtime.config.AI_RATE_LIMIT_PER_MINUTE,
+    },
+    runtime.logger.child({ component: "worker" }),
+  );
 }
 
 export interface Runtime extends AppDeps {

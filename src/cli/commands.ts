@@ -5,7 +5,7 @@ import { users } from "../../db/schema/index.js";
 import { demoUsers } from "../../db/seed/demo-data.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../logger.js";
-import { createRuntime, type Runtime } from "../runtime.js";
+import { createRuntime, startQueueWorkers, type Runtime } from "../runtime.js";
 import { startServer } from "../server.js";
 
 export const DEMO_KB_DIR = fileURLToPath(new URL("../../kb/articles", import.meta.url));
@@ -48,28 +48,36 @@ export async function serveCommand(config: Config, logger: Logger, options: { ru
   try {
     const seeded = config.seedDemo ? await seedIfEmpty(runtime) : false;
     if (options.runJobs) runtime.queue.start();
+    // With BullMQ, `start` is the all-in-one shape: it also consumes the queues itself.
+    const workers = options.runJobs && config.jobDriver === "bullmq" ? startQueueWorkers(runtime) : undefined;
     const server = await startServer(runtime);
     printBanner(server.url, config, seeded);
     const signal = await untilSignal();
     logger.info({ signal }, "shutting down: no new requests, finishing in-flight ones");
     await server.close(config.SHUTDOWN_TIMEOUT_MS);
+    await workers?.close();
   } finally {
     await runtime.close();
   }
   logger.info("stopped cleanly");
 }
 
-/** `worker`: runs job processors only. Server mode: PGlite cannot be shared between processes. */
-export async function workerCommand(config: Config, logger: Logger): Promise<void> {
+/**
+ * `worker`: runs job processors only (server mode: PGlite cannot be shared between processes).
+ * It also sweeps the outbox, so jobs that processors enqueue are dispatched even with no API up.
+ */
+export async function workerCommand(config: Config, logger: Logger, queues?: string[]): Promise<void> {
   if (config.embedded) {
     throw new Error("worker needs DATABASE_URL (server mode); in embedded mode `autocrm start` runs jobs in-process");
   }
   const runtime = await createRuntime(config, logger, { migrate: false });
   try {
     runtime.queue.start();
-    logger.info({ driver: runtime.queue.driver }, "worker started");
+    const workers = config.jobDriver === "bullmq" ? startQueueWorkers(runtime, queues) : undefined;
+    logger.info({ driver: runtime.queue.driver, queues: queues ?? "all" }, "worker started");
     const signal = await untilSignal();
-    logger.info({ signal }, "worker stopping: finishing the job in hand");
+    logger.info({ signal }, "worker stopping: finishing the jobs in hand");
+    await workers?.close();
   } finally {
     await runtime.close();
   }

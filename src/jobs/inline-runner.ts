@@ -3,7 +3,7 @@ import type { Database } from "../../db/client.js";
 import type { Logger } from "../logger.js";
 import { jobCatalog, isJobName, type JobName } from "./catalog.js";
 import { claimOutboxRows, markOutboxAttemptFailed, markOutboxCompleted, type ClaimedOutboxRow } from "./outbox.js";
-import { backoffDelay, type Processor, type Processors } from "./processors.js";
+import { backoffDelay, runJob, type Processors } from "./processors.js";
 import type { JobQueue } from "./queue.js";
 
 export interface InlineRunnerOptions {
@@ -96,10 +96,7 @@ export class InlineJobRunner implements JobQueue {
     const attempt = row.attempts + 1;
     const logger = this.logger.child({ job, jobId: row.id, attempt });
     try {
-      const payload = def.payload.safeParse(row.payload);
-      if (!payload.success) throw new UnrecoverableError(`invalid payload: ${payload.error.message}`);
-      const processor = this.processors[job] as Processor<typeof job>;
-      await withTimeout(processor(payload.data as never, { jobId: row.id, attempt, logger }), def.timeoutMs);
+      await runJob(this.processors, job, row.payload, { jobId: row.id, attempt, logger });
       await markOutboxCompleted(this.db, row.id);
     } catch (err) {
       const permanent = err instanceof UnrecoverableError || attempt >= def.attempts;
@@ -108,12 +105,4 @@ export class InlineJobRunner implements JobQueue {
       await markOutboxAttemptFailed(this.db, row, message, permanent ? null : backoffDelay(def.backoffMs, attempt));
     }
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`job timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

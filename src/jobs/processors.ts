@@ -1,5 +1,6 @@
+import { UnrecoverableError } from "bullmq";
 import type { Logger } from "../logger.js";
-import type { JobName, JobPayload } from "./catalog.js";
+import { jobCatalog, type JobName, type JobPayload } from "./catalog.js";
 
 export interface JobContext {
   /** Outbox id = BullMQ job id: stable across retries and re-dispatch. */
@@ -17,4 +18,26 @@ export type Processors = { [N in JobName]?: Processor<N> };
 /** Exponential backoff shared by both drivers: base, 2×base, 4×base… */
 export function backoffDelay(baseMs: number, attempt: number): number {
   return baseMs * 2 ** Math.max(0, attempt - 1);
+}
+
+/**
+ * Runs one attempt of a job the same way in both drivers: the payload is validated against the
+ * catalog (a bad one can never succeed, so it is UnrecoverableError — BullMQ's own class, which
+ * both drivers honour) and the attempt is bounded by the catalog's timeout.
+ */
+export async function runJob(processors: Processors, job: JobName, rawPayload: unknown, ctx: JobContext): Promise<void> {
+  const def = jobCatalog[job];
+  const processor = processors[job] as Processor<typeof job> | undefined;
+  if (!processor) throw new UnrecoverableError(`no processor for ${job} in this process`);
+  const payload = def.payload.safeParse(rawPayload);
+  if (!payload.success) throw new UnrecoverableError(`invalid ${job} payload: ${payload.error.message}`);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${job} timed out after ${def.timeoutMs} ms`)), def.timeoutMs);
+  });
+  try {
+    await Promise.race([processor(payload.data as never, ctx), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

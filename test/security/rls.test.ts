@@ -27,7 +27,7 @@ beforeAll(async () => {
     createUser(db, { role: "agent" }),
     createUser(db, { role: "admin" }),
   ]);
-  [customerA, customerB, teamAgent, outsider, admin] = [a, b, agent, other, adm].map((u) => asUser(u!));
+  [customerA, customerB, teamAgent, outsider, admin] = [asUser(a), asUser(b), asUser(agent), asUser(other), asUser(adm)];
   const team = await createTeam(db, { members: [agent!.id] });
   const ticketA = await createTicket(db, { customerId: a!.id, teamId: team.id });
   const ticketB = await createTicket(db, { customerId: b!.id, teamId: team.id });
