@@ -84,11 +84,11 @@ describe("bad configuration stops start-up with one line naming the variable", (
     ["DATABASE_URL", "not-a-url"],
     ["PORT", "abc"],
   ])("%s=%s", (name, value) => {
-    const result = spawnSync(process.execPath, [TSX, MAIN, "start"], { env: cleanEnv({ DATA_DIR: dataDir, [name]: value }), encoding: "utf8", timeout: 30_000 });
+    const result = spawnSync(process.execPath, [TSX, MAIN, "start"], { env: cleanEnv({ DATA_DIR: dataDir, [name]: value }), encoding: "utf8", timeout: 90_000 });
     expect(result.status).not.toBe(0);
     const lines = result.stderr.trim().split("\n");
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(name);
     expect(lines[0]).toContain(JSON.stringify(value));
-  }, 40_000);
+  }, 120_000);
 });
