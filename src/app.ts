@@ -49,7 +49,9 @@ export function createApp(deps: AppDeps): App {
     if (err instanceof AppError) return problemResponse(err, c);
     if (err instanceof HTTPException) {
       // Hono raises these for malformed JSON and similar protocol-level faults.
-      const code = err.status === 400 ? "MALFORMED_BODY" : err.status === 413 ? "PAYLOAD_TOO_LARGE" : undefined;
+      const code = ({ 400: "MALFORMED_BODY", 413: "PAYLOAD_TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE", 405: "METHOD_NOT_ALLOWED" } as const)[
+        err.status as 400 | 413 | 415 | 405
+      ];
       if (code) return problemResponse(new AppError(code, err.message), c);
     }
     c.get("logger").error({ err }, "unhandled error");

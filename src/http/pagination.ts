@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { sql, type AnyColumn } from "drizzle-orm";
 import { AppError } from "../errors.js";
 
 export const paginationQuery = {
@@ -23,6 +24,27 @@ export function decodeCursor(cursor: string | undefined, arity: number): unknown
   } catch {
     // fall through
   }
+  throw new AppError("VALIDATION_FAILED", "query.cursor: not a cursor returned by this endpoint", [
+    { field: "query.cursor", message: "not a cursor returned by this endpoint" },
+  ]);
+}
+
+/**
+ * A fixed-width UTC timestamp with microseconds, e.g. 2025-01-31T09:15:02.123456Z. JS Dates stop
+ * at milliseconds, and several rows written in one transaction often share a millisecond, so
+ * keyset cursors over a timestamp compare this string instead (it sorts like the timestamp).
+ */
+export const sortKeyOf = (column: AnyColumn) => sql<string>`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+const SORT_KEY = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Keyset cursor over (timestamp, id); checked here so a forged cursor is a 400, not a cast error. */
+export function decodeKeyset(cursor: string | undefined): { at: string; id: string } | undefined {
+  const value = decodeCursor(cursor, 2);
+  if (!value) return undefined;
+  const [at, id] = value;
+  if (typeof at === "string" && SORT_KEY.test(at) && typeof id === "string" && UUID.test(id)) return { at, id };
   throw new AppError("VALIDATION_FAILED", "query.cursor: not a cursor returned by this endpoint", [
     { field: "query.cursor", message: "not a cursor returned by this endpoint" },
   ]);

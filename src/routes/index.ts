@@ -1,7 +1,13 @@
 import type { App } from "../app.js";
 import type { AppDeps } from "../deps.js";
+import { registerAssignmentRoutes } from "./assignment.js";
+import { registerAuditRoutes } from "./audit.js";
 import { registerAuthRoutes } from "./auth.js";
+import { registerConversationRoutes } from "./conversations.js";
 import { registerHealthRoutes } from "./health.js";
+import { registerReportRoutes } from "./reports.js";
+import { registerRoutingRuleRoutes } from "./routing-rules.js";
+import { registerTeamRoutes } from "./teams.js";
 import { registerUserRoutes } from "./users.js";
 
 /** Every route module, in the order they appear in the OpenAPI document. */
@@ -9,4 +15,10 @@ export function registerRoutes(app: App, deps: AppDeps): void {
   registerHealthRoutes(app, deps);
   registerAuthRoutes(app);
   registerUserRoutes(app);
+  registerTeamRoutes(app);
+  registerRoutingRuleRoutes(app);
+  registerAssignmentRoutes(app);
+  registerAuditRoutes(app);
+  registerReportRoutes(app);
+  registerConversationRoutes(app);
 }

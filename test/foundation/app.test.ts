@@ -73,6 +73,12 @@ describe("errors are problem+json", () => {
     expect(res.body).toMatchObject({ status: 404, code: "ROUTE_NOT_FOUND", requestId: "req-123", instance: "/no-such-thing" });
   });
 
+  it("415 for a body in a content type the route does not take", async () => {
+    const res = await ctx.http("POST", "/auth/login", { body: "email=a", headers: { "content-type": "text/plain" } });
+    expect(res.status).toBe(415);
+    expect(res.body.code).toBe("UNSUPPORTED_MEDIA_TYPE");
+  });
+
   it("413 for a body over the limit", async () => {
     const res = await ctx.http("POST", "/health", {
       body: "x".repeat(ctx.config.BODY_LIMIT_BYTES + 1),

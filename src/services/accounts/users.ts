@@ -4,7 +4,7 @@ import { teamMembers, teams, userIdentities, users, type IdentityKind, type Role
 import { actorId, isAdmin, isStaff, type Actor } from "../../auth/actor.js";
 import { hashPassword } from "../../auth/passwords.js";
 import { AppError, invalidField, pgConstraint, pgErrorCode } from "../../errors.js";
-import { decodeCursor, encodeCursor } from "../../http/pagination.js";
+import { decodeKeyset, encodeCursor, sortKeyOf } from "../../http/pagination.js";
 import type { ServiceContext } from "../context.js";
 import { revokeUserSessions } from "./sessions.js";
 
@@ -97,21 +97,26 @@ export interface ListUsersInput {
 /** Staff directory, newest last, keyset-paged by (created_at, id). */
 export async function listUsers(ctx: ServiceContext, input: ListUsersInput) {
   if (!isStaff(ctx.actor)) throw new AppError("FORBIDDEN", "only agents and admins may list users");
-  const after = decodeCursor(input.cursor, 2) as [string, string] | undefined;
+  const after = decodeKeyset(input.cursor);
   const filters: (SQL | undefined)[] = [
     input.role ? eq(users.role, input.role) : undefined,
     input.isActive === undefined ? undefined : eq(users.isActive, input.isActive),
     input.q ? or(ilike(users.email, `%${escapeLike(input.q)}%`), ilike(users.fullName, `%${escapeLike(input.q)}%`)) : undefined,
-    after ? sql`(${users.createdAt}, ${users.id}) > (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined,
+    after ? sql`(${users.createdAt}, ${users.id}) > (${after.at}::timestamptz, ${after.id}::uuid)` : undefined,
   ];
   const rows = await runAs(ctx.db, ctx.actor, (tx) =>
-    tx.select().from(users).where(and(...filters)).orderBy(asc(users.createdAt), asc(users.id)).limit(input.limit + 1),
+    tx
+      .select({ user: users, sortKey: sortKeyOf(users.createdAt) })
+      .from(users)
+      .where(and(...filters))
+      .orderBy(asc(users.createdAt), asc(users.id))
+      .limit(input.limit + 1),
   );
   const page = rows.slice(0, input.limit);
   const last = page.at(-1);
   return {
-    data: page.map(toPublicUser),
-    nextCursor: rows.length > input.limit && last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null,
+    data: page.map((r) => toPublicUser(r.user)),
+    nextCursor: rows.length > input.limit && last ? encodeCursor([last.sortKey, last.user.id]) : null,
   };
 }
 
