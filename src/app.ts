@@ -4,7 +4,7 @@ import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
-import { AppError } from "./errors.js";
+import { AppError, pgErrorCode } from "./errors.js";
 import type { AppDeps } from "./deps.js";
 import type { AppEnv } from "./http/env.js";
 import { problemResponse, validationError } from "./http/problem.js";
@@ -54,6 +54,12 @@ export function createApp(deps: AppDeps): App {
       ];
       if (code) return problemResponse(new AppError(code, err.message), c);
     }
+    // Database refusals that are the request's fault, wherever a service forgot to map them.
+    const sqlState = pgErrorCode(err);
+    if (sqlState === "22P05" || sqlState === "22021") {
+      return problemResponse(new AppError("VALIDATION_FAILED", "text must not contain NUL characters or invalid UTF-8"), c);
+    }
+    if (sqlState === "23505") return problemResponse(new AppError("CONFLICT", "conflicts with an existing record"), c);
     c.get("logger").error({ err }, "unhandled error");
     return problemResponse(new AppError("INTERNAL", "An unexpected error occurred; it has been logged with this request id."), c);
   });

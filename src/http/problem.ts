@@ -34,11 +34,19 @@ export function problemResponse(err: AppError, c: Context<AppEnv>): Response {
   return new Response(JSON.stringify(toProblem(err, c)), { status: err.status, headers });
 }
 
+/** Hono's validation targets → the names problem responses use for where a field lives. */
+const TARGET_NAMES: Record<string, string> = { json: "body", form: "body", param: "params", header: "headers", query: "query", cookie: "cookies" };
+
 /** zod issues → one AppError naming every bad field, prefixed by where it came from. */
-export function validationError(target: string, error: ZodError): AppError {
-  const errors = error.issues.map((issue) => {
-    const path = issue.path.map(String).join(".");
-    return { field: path ? `${target}.${path}` : target, message: issue.message };
+export function validationError(rawTarget: string, error: ZodError): AppError {
+  const target = TARGET_NAMES[rawTarget] ?? rawTarget;
+  const errors = error.issues.flatMap((issue) => {
+    // An unknown key under a strict schema is named itself, not its parent object.
+    const keys = issue.code === "unrecognized_keys" ? issue.keys : [undefined];
+    return keys.map((key) => {
+      const path = [...issue.path.map(String), ...(key === undefined ? [] : [key])].join(".");
+      return { field: path ? `${target}.${path}` : target, message: issue.message };
+    });
   });
   const detail = errors.map((e) => `${e.field}: ${e.message}`).join("; ");
   return new AppError("VALIDATION_FAILED", detail, errors);

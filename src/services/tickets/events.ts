@@ -11,6 +11,8 @@ export interface TicketEventInput {
   /** Events about internal notes are internal too (customers never see them). */
   isInternal?: boolean;
   metadata?: Record<string, unknown>;
+  /** Who made the change when the actor is the system: "ai" for triage and drafts. */
+  actorType?: "user" | "ai" | "system";
 }
 
 /**
@@ -23,7 +25,7 @@ export async function recordEvents(tx: Executor, actor: Actor, events: TicketEve
     events.map((e) => ({
       ticketId: e.ticketId,
       actorId: actorId(actor),
-      actorType: actor.kind === "user" ? ("user" as const) : ("system" as const),
+      actorType: e.actorType ?? (actor.kind === "user" ? ("user" as const) : ("system" as const)),
       kind: e.kind,
       field: e.field ?? null,
       fromValue: e.from === undefined ? null : e.from,
@@ -35,6 +37,24 @@ export async function recordEvents(tx: Executor, actor: Actor, events: TicketEve
 }
 
 export const recordEvent = (tx: Executor, actor: Actor, event: TicketEventInput) => recordEvents(tx, actor, [event]);
+
+/**
+ * Event kinds per ticket field (fields keep their API names). One table, so a change made by
+ * PATCH, bulk update, assignment or triage reads the same in the audit trail and timeline.
+ */
+const FIELD_EVENT_KINDS: Record<string, string> = {
+  status: "ticket.status_changed",
+  priority: "ticket.priority_changed",
+  assigneeId: "ticket.assigned",
+  teamId: "ticket.team_changed",
+  tags: "ticket.tags_changed",
+  customFields: "ticket.custom_fields_changed",
+  subject: "ticket.subject_changed",
+};
+
+export function fieldEventKind(field: string): string {
+  return FIELD_EVENT_KINDS[field] ?? `ticket.${field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}_changed`;
+}
 
 /** One event per changed field, from → to. */
 export function fieldChanges<T extends Record<string, unknown>>(
@@ -49,7 +69,7 @@ export function fieldChanges<T extends Record<string, unknown>>(
     const from = before[field];
     const to = after[field];
     if (JSON.stringify(from) === JSON.stringify(to)) continue;
-    out.push({ ticketId, kind: `ticket.${field}_changed`, field, from: from ?? null, to: to ?? null });
+    out.push({ ticketId, kind: fieldEventKind(field), field, from: from ?? null, to: to ?? null });
   }
   return out;
 }

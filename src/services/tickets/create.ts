@@ -1,0 +1,114 @@
+import { and, eq, sql } from "drizzle-orm";
+import { queryRows, type Transaction } from "../../../db/client.js";
+import { ticketMessages, tickets, users, type TicketChannel, type TicketPriority } from "../../../db/schema/index.js";
+import { isCustomer, isStaff } from "../../auth/actor.js";
+import { AppError, invalidField } from "../../errors.js";
+import { enqueueJob } from "../../jobs/outbox.js";
+import { cleanupOnFailure, storeAttachments, validateFiles } from "../attachments/store.js";
+import type { ServiceContext } from "../context.js";
+import { withIdempotency, type IdempotencyRequest } from "../idempotency.js";
+import { toTicketDto, type TicketDto } from "./dto.js";
+import { recordEvent } from "./events.js";
+import { loadSlaPolicy, slaDueColumns } from "./sla.js";
+
+export const TICKET_LIMITS = {
+  subject: 300,
+  description: 20_000,
+  tags: 20,
+  tagLength: 50,
+  customFieldKeys: 50,
+  customFieldBytes: 16 * 1024,
+} as const;
+
+/** Tags are compared case-insensitively everywhere, so they are stored lower-cased, once each. */
+export function normaliseTags(tags: readonly string[]): string[] {
+  return [...new Set(tags.map((t) => t.trim().toLowerCase()).filter(Boolean))];
+}
+
+export interface CreateTicketInput {
+  subject: string;
+  description: string;
+  priority?: TicketPriority;
+  channel?: TicketChannel;
+  tags?: string[];
+  customFields?: Record<string, unknown>;
+  /** Staff file on behalf of this customer; customers always file as themselves. */
+  customerId?: string;
+}
+
+/** Who the ticket is for: the customer themselves, or the customer staff named (who must exist). */
+async function resolveCustomer(tx: Transaction, ctx: ServiceContext, input: CreateTicketInput): Promise<string> {
+  const actor = ctx.actor;
+  if (isCustomer(actor)) {
+    if (input.customerId !== undefined && input.customerId !== actor.id) {
+      throw new AppError("FORBIDDEN", "customers can only open tickets for themselves");
+    }
+    return actor.id;
+  }
+  if (!isStaff(actor)) throw new AppError("UNAUTHENTICATED");
+  if (!input.customerId) throw invalidField("body.customerId", "is required when staff open a ticket for a customer");
+  const [customer] = await tx
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.id, input.customerId), eq(users.role, "customer")));
+  if (!customer) throw invalidField("body.customerId", "must be an existing customer");
+  return customer.id;
+}
+
+/**
+ * Opens a ticket: the ticket, its first message (the description, written by the customer), a
+ * ticket.created event, any attachments and the triage job — one transaction, all or nothing.
+ * Files are checked before anything is written; bytes already stored are deleted on rollback.
+ */
+export async function createTicket(
+  ctx: ServiceContext,
+  input: CreateTicketInput,
+  files: File[] = [],
+  options: { idempotency?: IdempotencyRequest } = {},
+): Promise<TicketDto> {
+  if (!isStaff(ctx.actor) && !isCustomer(ctx.actor)) throw new AppError("UNAUTHENTICATED");
+  validateFiles(files, ctx.config.ATTACHMENT_MAX_BYTES);
+  const priority = input.priority ?? "medium";
+
+  const result = await cleanupOnFailure(ctx.storage, (written) =>
+    withIdempotency(ctx, options.idempotency, async (tx) => {
+      const customerId = await resolveCustomer(tx, ctx, input);
+      // One clock reading for created_at and the SLA due dates, kept in SQL for full precision.
+      const [clock] = await queryRows<{ now: string }>(tx, sql`select clock_timestamp()::text as now`);
+      const createdAt = sql`${clock!.now}::timestamptz`;
+      const [ticket] = await tx
+        .insert(tickets)
+        .values({
+          customerId,
+          subject: input.subject,
+          description: input.description,
+          priority,
+          channel: input.channel ?? "web",
+          tags: normaliseTags(input.tags ?? []),
+          customFields: input.customFields ?? {},
+          ...slaDueColumns(await loadSlaPolicy(tx, priority), createdAt),
+          createdAt,
+          updatedAt: createdAt,
+        })
+        .returning();
+      const [message] = await tx
+        .insert(ticketMessages)
+        .values({ ticketId: ticket!.id, authorId: customerId, authorType: "customer", body: input.description })
+        .returning({ id: ticketMessages.id });
+      await recordEvent(tx, ctx.actor, {
+        ticketId: ticket!.id,
+        kind: "ticket.created",
+        to: { status: ticket!.status, priority: ticket!.priority, channel: ticket!.channel },
+      });
+      if (files.length > 0) {
+        await storeAttachments(tx, ctx.storage, ctx.actor, { ticketId: ticket!.id, messageId: message!.id }, files, written);
+      }
+      // Triage and a draft for the first message, both in the outbox with the ticket itself.
+      await enqueueJob(tx, "ticket.triage", { ticketId: ticket!.id });
+      await enqueueJob(tx, "ticket.draft", { ticketId: ticket!.id, messageId: message!.id });
+      return { status: 201, body: toTicketDto(ticket!) };
+    }),
+  );
+  if (!result.replayed) ctx.notifyJobs();
+  return result.body;
+}

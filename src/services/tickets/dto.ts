@@ -1,0 +1,39 @@
+import type { TicketRow } from "./access.js";
+import { slaState } from "./sla.js";
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+/** What the API shows of a ticket. `metadata` (triage internals) stays inside. */
+export function toTicketDto(row: TicketRow, now: Date = new Date()) {
+  return {
+    id: row.id,
+    number: row.number,
+    subject: row.subject,
+    description: row.description,
+    status: row.status,
+    priority: row.priority,
+    channel: row.channel,
+    teamId: row.teamId,
+    assigneeId: row.assigneeId,
+    customerId: row.customerId,
+    tags: row.tags,
+    customFields: row.customFields,
+    language: row.language,
+    needsHuman: row.needsHuman,
+    firstResponseDueAt: iso(row.firstResponseDueAt),
+    resolutionDueAt: iso(row.resolutionDueAt),
+    firstRespondedAt: iso(row.firstRespondedAt),
+    sla: {
+      state: slaState(row, now),
+      firstResponseDueAt: iso(row.firstResponseDueAt),
+      resolutionDueAt: iso(row.resolutionDueAt),
+      firstRespondedAt: iso(row.firstRespondedAt),
+    },
+    resolvedAt: iso(row.resolvedAt),
+    closedAt: iso(row.closedAt),
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+export type TicketDto = ReturnType<typeof toTicketDto>;
