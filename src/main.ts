@@ -2,6 +2,8 @@ import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "./config.js";
 import { createLogger } from "./logger.js";
 import { migrateCommand, seedCommand, serveCommand, workerCommand } from "./cli/commands.js";
+import { aiTrainCommand } from "./cli/ai-commands.js";
+import { kbImportCommand, kbReindexCommand } from "./cli/kb-commands.js";
 
 const USAGE = `usage: autocrm <command>
 
@@ -10,10 +12,13 @@ const USAGE = `usage: autocrm <command>
   worker    job processors only (server mode); --queues ai,kb to pick queues
   migrate   apply database migrations
   seed      load the demo organisation (idempotent)
+  kb import <dir | articles.jsonl>   import markdown (front matter) or canonical jsonl articles, then index them
+  kb reindex [--force]               re-embed chunks made by another model or out of date
+  ai train                           retrain the local triage classifiers from agent-confirmed tickets
 `;
 
 async function main(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, strict: false, options: { help: { type: "boolean", short: "h" }, queues: { type: "string" } } });
+  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, strict: false, options: { help: { type: "boolean", short: "h" }, queues: { type: "string" }, force: { type: "boolean" } } });
   const [command] = positionals;
   if (!command || values.help) {
     process.stdout.write(USAGE);
@@ -48,6 +53,24 @@ async function main(argv: string[]): Promise<number> {
     case "seed":
       await seedCommand(config, logger);
       return 0;
+    case "kb": {
+      const [, sub, arg] = positionals;
+      if (sub === "import") await kbImportCommand(config, logger, arg);
+      else if (sub === "reindex") await kbReindexCommand(config, logger, values.force === true);
+      else {
+        process.stderr.write(`unknown kb command "${sub ?? ""}"\n${USAGE}`);
+        return 2;
+      }
+      return 0;
+    }
+    case "ai": {
+      if (positionals[1] !== "train") {
+        process.stderr.write(`unknown ai command "${positionals[1] ?? ""}"\n${USAGE}`);
+        return 2;
+      }
+      await aiTrainCommand(config, logger);
+      return 0;
+    }
     default:
       process.stderr.write(`unknown command "${command}"\n${USAGE}`);
       return 2;
