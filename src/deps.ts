@@ -1,4 +1,5 @@
 import type { DatabaseHandle } from "../db/client.js";
+import type { Embedder } from "./ai/embeddings/embedder.js";
 import type { Config } from "./config.js";
 import type { JobQueue } from "./jobs/queue.js";
 import type { Logger } from "./logger.js";
@@ -11,4 +12,6 @@ export interface AppDeps {
   queue: JobQueue;
   logger: Logger;
   storage: AttachmentStorage;
+  /** Turns KB passages and questions into vectors (local model or OpenAI-compatible). */
+  embedder: Embedder;
 }

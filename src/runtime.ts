@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { openDatabase, type DatabaseHandle } from "../db/client.js";
 import { runMigrations } from "../db/migrate.js";
+import { createEmbedder } from "./ai/embeddings/index.js";
 import { createProcessors } from "../workers/processors.js";
 import type { Config } from "./config.js";
 import type { AppDeps } from "./deps.js";
@@ -24,12 +25,13 @@ export function connectDatabase(config: Config): Promise<DatabaseHandle> {
  * outbox (leased rows, so several processes may share one Postgres). BullMQ: this process
  * dispatches the outbox to Redis; workers (startWorkers) run the processors.
  */
-export function createQueue(config: Config, database: DatabaseHandle, logger: Logger): JobQueue {
+export function createQueue(deps: Omit<AppDeps, "queue">): JobQueue {
+  const { config, database, logger } = deps;
   const jobsLogger = logger.child({ component: "jobs" });
   if (config.jobDriver === "bullmq") {
     return new BullmqDispatcher(database.db, { redisUrl: config.REDIS_URL!, prefix: config.QUEUE_PREFIX }, jobsLogger);
   }
-  return new InlineJobRunner(database.db, createProcessors(), jobsLogger);
+  return new InlineJobRunner(database.db, createProcessors(deps), jobsLogger);
 }
 
 /** BullMQ workers for the given queues (all by default), with this build's processors. */
@@ -38,12 +40,13 @@ export function startQueueWorkers(runtime: Runtime, queues: string[] = QUEUES) {
   if (unknown.length) throw new Error(`unknown queue(s) ${unknown.join(", ")}; known: ${QUEUES.join(", ")}`);
   return startWorkers(
     runtime.database.db,
-    createProcessors(),
+    createProcessors(runtime),
     {
       redisUrl: runtime.config.REDIS_URL!,
       prefix: runtime.config.QUEUE_PREFIX,
       queues,
       concurrency: runtime.config.WORKER_CONCURRENCY,
+      lockMs: runtime.config.WORKER_LOCK_MS,
       aiRateLimitPerMinute: runtime.config.AI_RATE_LIMIT_PER_MINUTE,
     },
     runtime.logger.child({ component: "worker" }),
@@ -63,13 +66,16 @@ export async function createRuntime(config: Config, logger: Logger, options: { m
     await database.close();
     throw err;
   }
-  const queue = createQueue(config, database, logger);
+  const embedder = createEmbedder(config);
+  const storage = new LocalDiskStorage(resolve(config.DATA_DIR, "attachments"));
+  const queue = createQueue({ config, database, logger, embedder, storage });
   return {
     config,
     database,
     queue,
     logger,
-    storage: new LocalDiskStorage(resolve(config.DATA_DIR, "attachments")),
+    embedder,
+    storage,
     close: async () => {
       await queue.close();
       await database.close();

@@ -40,6 +40,7 @@ export function authenticate(deps: AppDeps): MiddlewareHandler<AppEnv> {
       config: deps.config,
       logger: c.get("logger"),
       storage: deps.storage,
+      embedder: deps.embedder,
       notifyJobs: () => deps.queue.notify(),
     });
     await next();

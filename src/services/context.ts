@@ -1,4 +1,5 @@
 import type { Database } from "../../db/client.js";
+import type { Embedder } from "../ai/embeddings/embedder.js";
 import type { Actor } from "../auth/actor.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../logger.js";
@@ -14,6 +15,7 @@ export interface ServiceContext {
   config: Config;
   logger: Logger;
   storage: AttachmentStorage;
+  embedder: Embedder;
   /** Tell the job driver that the outbox has new rows (after commit). */
   notifyJobs(): void;
 }

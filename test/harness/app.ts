@@ -2,6 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createApp, type App } from "../../src/app.js";
+import { createEmbedder } from "../../src/ai/embeddings/index.js";
 import { LocalDiskStorage } from "../../src/services/attachments/storage.js";
 import { loadConfig, type Config } from "../../src/config.js";
 import type { AppDeps } from "../../src/deps.js";
@@ -44,9 +45,10 @@ export async function createTestContext(
   const config = testConfig(options.env);
   const logger = createLogger(config);
   const database = await createTestDatabase();
-  const queue = new InlineJobRunner(database.db, options.processors ?? createProcessors(), logger);
+  const embedder = createEmbedder(config);
   const storage = new LocalDiskStorage(mkdtempSync(join(tmpdir(), "autocrm-attachments-")));
-  const deps: AppDeps = { config, database, queue, logger, storage };
+  const queue = new InlineJobRunner(database.db, options.processors ?? createProcessors({ config, database, logger, embedder, storage }), logger);
+  const deps: AppDeps = { config, database, queue, logger, storage, embedder };
   const app = createApp(deps);
 
   const http = async (method: string, path: string, req: RequestOptions = {}): Promise<TestResponse> => {

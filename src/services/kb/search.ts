@@ -1,0 +1,259 @@
+import { sql } from "drizzle-orm";
+import { queryRows, type Transaction } from "../../../db/client.js";
+import { runAs } from "../../../db/scoped.js";
+import type { ServiceContext } from "../context.js";
+import { confidenceOf, type ConfidenceFeatures } from "./confidence.js";
+import { analyzeQuery, fetchCandidates, type Candidate, type ListName } from "./search-candidates.js";
+import { highlight } from "./highlight.js";
+import { getTermStats } from "./term-stats.js";
+import { terms } from "../../ai/embeddings/analyzer.js";
+
+// Hybrid KB search: vector and full-text candidates over chunks and learned questions, fused by
+// reciprocal rank fusion, grouped per article with its best passages and highlights, plus a
+// calibrated confidence that the top article answers the query (used to abstain).
+// Every query runs as the caller (runAs), so row-level security limits customers and visitors
+// to published articles whatever this code asks for.
+
+export interface SearchInput {
+  q: string;
+  category?: string;
+  tags?: string[];
+  /** Articles to return (1–50). */
+  limit?: number;
+}
+
+export interface SearchPassage {
+  chunkId: string;
+  headingPath: string[];
+  /** The passage without its "Title > Heading" prefix line. */
+  text: string;
+  /** HTML-escaped excerpt with matched words in <mark>…</mark>. */
+  highlight: string;
+  score: number;
+}
+
+export interface SearchHit {
+  articleId: string;
+  slug: string;
+  title: string;
+  category: string;
+  tags: string[];
+  url: string;
+  score: number;
+  passages: SearchPassage[];
+  /** A learned question of this article that matched, when one did. */
+  matchedQuestion: string | null;
+}
+
+export interface SearchResult {
+  query: string;
+  /** Calibrated probability (0–1) that the first result answers the query. */
+  confidence: number;
+  results: SearchHit[];
+}
+
+export interface SearchTuning {
+  rrfK: number;
+  weights: Record<ListName, number>;
+  perList: number;
+  perQuestionList: number;
+  passagesPerArticle: number;
+}
+
+export const SEARCH_TUNING: SearchTuning = {
+  rrfK: 60,
+  weights: { vc: 1, lc: 1, vq: 1, lq: 0.5 },
+  perList: 40,
+  perQuestionList: 20,
+  passagesPerArticle: 3,
+};
+
+interface ArticleAgg {
+  articleId: string;
+  score: number;
+  chunks: Map<string, number>;
+  bestDistance: number | null;
+  questionId: string | null;
+  questionDistance: number | null;
+}
+
+/** Reciprocal rank fusion: each list votes 1/(k + rank); chunks and learned questions vote for their article. */
+export function fuse(candidates: Candidate[], tuning: SearchTuning): ArticleAgg[] {
+  const byList = new Map<ListName, Candidate[]>();
+  for (const c of candidates) byList.set(c.list, [...(byList.get(c.list) ?? []), c]);
+  const chunkScore = new Map<string, { articleId: string; score: number }>();
+  const articles = new Map<string, ArticleAgg>();
+  const agg = (articleId: string) => {
+    let a = articles.get(articleId);
+    if (!a) articles.set(articleId, (a = { articleId, score: 0, chunks: new Map(), bestDistance: null, questionId: null, questionDistance: null }));
+    return a;
+  };
+  const questionVote = new Map<string, number>();
+  for (const [list, rows] of byList) {
+    const ascending = list === "vc" || list === "vq";
+    rows.sort((x, y) => (ascending ? x.score - y.score : y.score - x.score) || x.id.localeCompare(y.id));
+    const seen = new Set<string>();
+    rows.forEach((c, rank) => {
+      const vote = tuning.weights[list] / (tuning.rrfK + rank + 1);
+      const a = agg(c.articleId);
+      if (list === "vc" && (a.bestDistance === null || c.score < a.bestDistance)) a.bestDistance = c.score;
+      if (list === "vc" || list === "lc") {
+        const s = chunkScore.get(c.id) ?? { articleId: c.articleId, score: 0 };
+        s.score += vote;
+        chunkScore.set(c.id, s);
+        return;
+      }
+      if (list === "vq" && (a.questionDistance === null || c.score < a.questionDistance)) (a.questionDistance = c.score), (a.questionId = c.id);
+      if (list === "lq" && !a.questionId) a.questionId = c.id;
+      // One vote per article and list: ten paraphrases of one question are not ten votes.
+      if (seen.has(c.articleId)) return;
+      seen.add(c.articleId);
+      questionVote.set(c.articleId, (questionVote.get(c.articleId) ?? 0) + vote);
+    });
+  }
+  for (const [chunkId, { articleId, score }] of chunkScore) agg(articleId).chunks.set(chunkId, score);
+  for (const a of articles.values()) a.score = Math.max(0, ...a.chunks.values()) + (questionVote.get(a.articleId) ?? 0);
+  return [...articles.values()].sort((x, y) => y.score - x.score || x.articleId.localeCompare(y.articleId));
+}
+
+interface PassageRow {
+  id: string;
+  article_id: string;
+  heading_path: string[];
+  content: string;
+  slug: string;
+  title: string;
+  category: string;
+  tags: string[];
+}
+
+async function loadPassages(tx: Transaction, chunkIds: string[], articleIds: string[]): Promise<PassageRow[]> {
+  if (!chunkIds.length && !articleIds.length) return [];
+  const ids = (values: string[]) => sql`ARRAY[${sql.join(values.map((v) => sql`${v}::uuid`), sql`, `)}]::uuid[]`;
+  const which = [
+    ...(chunkIds.length ? [sql`c.id = ANY(${ids(chunkIds)})`] : []),
+    // Articles found only through a learned question: show their opening chunk.
+    ...(articleIds.length ? [sql`(c.article_id = ANY(${ids(articleIds)}) AND c.position = 0)`] : []),
+  ];
+  // The stored content starts with the "Title > Heading" line; passages are shown without it.
+  // Chunks first (by key), then their articles: without the fence the planner, short of
+  // statistics (embedded PGlite never auto-analyzes), walks every article instead.
+  return queryRows<PassageRow>(
+    tx,
+    sql`WITH c AS MATERIALIZED (SELECT c.id, c.article_id, c.heading_path, c.content FROM kb_chunks c WHERE ${sql.join(which, sql` OR `)})
+        SELECT c.id, c.article_id, c.heading_path, substr(c.content, strpos(c.content, E'\n\n') + 2) AS content,
+          a.slug, a.title, a.category, a.tags
+        FROM c JOIN kb_articles a ON a.id = c.article_id
+        WHERE a.status = 'published'`,
+  );
+}
+
+export async function searchKb(ctx: ServiceContext, input: SearchInput): Promise<SearchResult> {
+  return (await runSearch(ctx, input)).result;
+}
+
+/** searchKb plus the confidence features (evals fit the confidence model on them). */
+export async function runSearch(
+  ctx: ServiceContext,
+  input: SearchInput,
+  tuning: SearchTuning = SEARCH_TUNING,
+): Promise<{ result: SearchResult; features: ConfidenceFeatures | null }> {
+  const q = input.q.trim();
+  const limit = Math.min(50, Math.max(1, input.limit ?? 10));
+  const stats = await getTermStats(ctx.db);
+  const [vector] = await ctx.embedder.embed([q], "query", { stats });
+  const usable = vector && vector.some((x) => x !== 0) ? vector : null;
+
+  return runAs(ctx.db, ctx.actor, async (tx) => {
+    // Filtered vector searches keep scanning the HNSW graph until enough rows pass (pgvector 0.8).
+    await tx.execute(sql`SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true)`);
+    const lexical = await analyzeQuery(tx, q, stats);
+    const candidates = await fetchCandidates(tx, {
+      vector: usable,
+      model: ctx.embedder.model,
+      lexical,
+      avgLength: stats.avgLength,
+      category: input.category,
+      tags: input.tags,
+      perList: Math.max(tuning.perList, limit),
+      perQuestionList: tuning.perQuestionList,
+    });
+    const ranked = fuse(candidates, tuning).slice(0, limit);
+    const chunkIds = ranked.flatMap((a) =>
+      [...a.chunks.entries()].sort((x, y) => y[1] - x[1]).slice(0, tuning.passagesPerArticle).map(([id]) => id),
+    );
+    const questionOnly = ranked.filter((a) => a.chunks.size === 0).map((a) => a.articleId);
+    const rows = await loadPassages(tx, chunkIds, questionOnly);
+    const questionIds = ranked.map((a) => a.questionId).filter((id): id is string => !!id);
+    const questions = questionIds.length
+      ? await queryRows<{ id: string; question: string }>(
+          tx,
+          sql`SELECT id, question FROM kb_learned_questions WHERE id = ANY(ARRAY[${sql.join(questionIds.map((id) => sql`${id}::uuid`), sql`, `)}]::uuid[])`,
+        )
+      : [];
+    const questionText = new Map(questions.map((r) => [r.id, r.question]));
+
+    const weights = new Map(terms(q).map((t) => [t, stats.bm25Idf(t)]));
+    const results: SearchHit[] = [];
+    const matchedTerms = new Map<string, Set<string>>();
+    for (const a of ranked) {
+      const mine = rows.filter((r) => r.article_id === a.articleId);
+      const first = mine[0];
+      if (!first) continue; // unpublished meanwhile, or not visible to this caller
+      const score = (r: PassageRow) => a.chunks.get(r.id) ?? 0;
+      mine.sort((x, y) => score(y) - score(x));
+      const marked = mine.map((r) => highlight(r.content, weights));
+      matchedTerms.set(a.articleId, new Set(marked.flatMap((h) => [...h.matched])));
+      results.push({
+        articleId: a.articleId,
+        slug: first.slug,
+        title: first.title,
+        category: first.category,
+        tags: first.tags,
+        url: `/kb/articles/${first.slug}`,
+        score: round(a.score),
+        passages: mine.map((r, i) => ({
+          chunkId: r.id,
+          headingPath: r.heading_path,
+          text: r.content,
+          highlight: marked[i]!.html,
+          score: round(score(r)),
+        })),
+        matchedQuestion: a.questionId ? (questionText.get(a.questionId) ?? null) : null,
+      });
+    }
+    const features = confidenceFeatures(ranked, results, weights, matchedTerms);
+    const confidence = features ? confidenceOf(ctx.embedder.model, features) : 0;
+    return { result: { query: q, confidence, results }, features };
+  });
+}
+
+const round = (x: number) => Math.round(x * 1e6) / 1e6;
+
+/** What the confidence model looks at: how close, how complete and how clear-cut the top hit is. */
+export function confidenceFeatures(
+  ranked: ArticleAgg[],
+  results: SearchHit[],
+  weights: Map<string, number>,
+  matchedTerms: Map<string, Set<string>>,
+): ConfidenceFeatures | null {
+  const top = results[0];
+  if (!top) return null;
+  const agg = (id: string | undefined) => ranked.find((a) => a.articleId === id);
+  const first = agg(top.articleId)!;
+  const second = agg(results[1]?.articleId);
+  const worst = Math.max(0, ...ranked.map((a) => a.bestDistance ?? 0));
+  const cos = (a: ArticleAgg | undefined) => (a ? 1 - (a.bestDistance ?? worst) : 0);
+  const qcos = (a: ArticleAgg | undefined) => (a?.questionDistance != null ? 1 - a.questionDistance : 0);
+  const total = [...weights.values()].reduce((s, w) => s + w, 0);
+  const matched = matchedTerms.get(top.articleId) ?? new Set();
+  const covered = [...weights].reduce((s, [t, w]) => s + (matched.has(t) ? w : 0), 0);
+  return {
+    cosine: cos(first),
+    margin: cos(first) - cos(second),
+    questionCosine: qcos(first),
+    questionMargin: qcos(first) - qcos(second),
+    coverage: total > 0 ? covered / total : 0,
+    scoreRatio: second ? second.score / first.score : 0,
+  };
+}

@@ -1,0 +1,99 @@
+import { sql } from "drizzle-orm";
+import { queryRows, type Database } from "../../../db/client.js";
+import { runAs } from "../../../db/scoped.js";
+import { SYSTEM } from "../../auth/actor.js";
+import type { CorpusStats } from "../../ai/embeddings/embedder.js";
+
+// Document frequencies of the indexed KB, for query-side IDF (local embedder) and for choosing
+// and weighting the terms of the full-text query. Read from Postgres' own statistics over the
+// stored kb_chunks.tsv (ts_stat), so there is no extra table to keep in step: whatever the
+// index holds is what is counted. Kept in memory per database handle:
+//  - after this process re-indexes an article the snapshot is marked dirty; a small KB is
+//    recounted before the next search (exact, which tests rely on), a large one in the
+//    background while searches use the previous counts;
+//  - other processes' changes are picked up by age (REFRESH_MS).
+// IDF moves slowly as a KB grows, and only ever weights queries (stored vectors never depend
+// on it), so a slightly old snapshot changes rankings a little and breaks nothing.
+
+const REFRESH_MS = 5 * 60_000;
+/** Recounts that took longer than this run in the background instead of before a search. */
+const BLOCKING_RECOUNT_MS = 100;
+
+export class TermStats implements CorpusStats {
+  constructor(
+    readonly documents: number,
+    private readonly df: Map<string, number>,
+    /** Mean number of distinct lexemes per chunk. */
+    readonly avgLength: number = 0,
+  ) {}
+
+  documentFrequency(term: string): number {
+    return this.df.get(term) ?? 0;
+  }
+
+  /** BM25's IDF (Robertson–Spärck Jones, floored at 0): near 0 for a term in most chunks. */
+  bm25Idf(term: string): number {
+    const n = this.documentFrequency(term);
+    return Math.log(1 + (this.documents - n + 0.5) / (n + 0.5));
+  }
+
+  /** Smoothed IDF, at least 1: the same formula the local embedder applies. */
+  idf(term: string): number {
+    return Math.log((this.documents + 1) / (this.documentFrequency(term) + 1)) + 1;
+  }
+}
+
+interface Entry {
+  stats?: TermStats;
+  loadedAt: number;
+  loadMs: number;
+  dirty: boolean;
+  loading?: Promise<TermStats>;
+}
+
+const cache = new WeakMap<Database, Entry>();
+
+async function count(db: Database): Promise<TermStats> {
+  return runAs(db, SYSTEM, async (tx) => {
+    const [total] = await queryRows<{ n: number; avg: number | null }>(
+      tx,
+      sql`SELECT count(*)::int AS n, avg(length(tsv))::float8 AS avg FROM kb_chunks`,
+    );
+    const rows = await queryRows<{ word: string; ndoc: number }>(tx, sql`SELECT word, ndoc FROM ts_stat('SELECT tsv FROM kb_chunks')`);
+    return new TermStats(total?.n ?? 0, new Map(rows.map((r) => [r.word, Number(r.ndoc)])), Number(total?.avg ?? 0));
+  });
+}
+
+function reload(db: Database, entry: Entry): Promise<TermStats> {
+  entry.loading ??= (async () => {
+    const started = performance.now();
+    entry.dirty = false;
+    try {
+      const stats = await count(db);
+      Object.assign(entry, { stats, loadedAt: Date.now(), loadMs: performance.now() - started });
+      return stats;
+    } catch (err) {
+      entry.dirty = true;
+      throw err;
+    } finally {
+      entry.loading = undefined;
+    }
+  })();
+  return entry.loading;
+}
+
+export async function getTermStats(db: Database): Promise<TermStats> {
+  let entry = cache.get(db);
+  if (!entry) cache.set(db, (entry = { loadedAt: 0, loadMs: 0, dirty: true }));
+  const stale = entry.dirty || Date.now() - entry.loadedAt > REFRESH_MS;
+  if (!entry.stats) return reload(db, entry);
+  if (stale && entry.loadMs <= BLOCKING_RECOUNT_MS) return reload(db, entry);
+  if (stale) void reload(db, entry).catch(() => {});
+  return entry.stats;
+}
+
+/** The index changed in this process: recount before (small KB) or soon after the next search. */
+export function invalidateTermStats(db: Database): void {
+  const entry = cache.get(db);
+  if (entry) entry.dirty = true;
+}
