@@ -203,10 +203,10 @@ function messageFromForm(data: string): PostMessageInput {
   try {
     parsed = JSON.parse(data);
   } catch {
-    throw new AppError("VALIDATION_FAILED", "form.data: must be a JSON object", [{ field: "form.data", message: "must be a JSON object" }]);
+    throw new AppError("VALIDATION_FAILED", "body.data: must be a JSON object", [{ field: "body.data", message: "must be a JSON object" }]);
   }
   const result = messageInput.safeParse(parsed);
-  if (!result.success) throw validationError("form.data", result.error);
+  if (!result.success) throw validationError("body.data", result.error);
   return result.data;
 }
 

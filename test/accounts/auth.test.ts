@@ -47,7 +47,7 @@ describe("POST /auth/signup", () => {
     expect(res.status).toBe(400);
     expect(res.headers.get("content-type")).toBe("application/problem+json");
     const fields = res.body.errors.map((e: { field: string }) => e.field).sort();
-    expect(fields).toEqual(["json.email", "json.fullName", "json.password"]);
+    expect(fields).toEqual(["body.email", "body.fullName", "body.password"]);
   });
 
   it("400 for malformed JSON", async () => {

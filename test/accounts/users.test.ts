@@ -40,7 +40,7 @@ describe("POST /users (admin creates accounts)", () => {
   it("400 for a bad role", async () => {
     const res = await ctx.http("POST", "/users", { token: admin.token, json: { email: "x@example.test", fullName: "X", role: "root" } });
     expect(res.status).toBe(400);
-    expect(res.body.errors[0].field).toBe("json.role");
+    expect(res.body.errors[0].field).toBe("body.role");
   });
 
   it("agents and customers may not create accounts", async () => {

@@ -120,7 +120,7 @@ describe("POST /tickets/{id}/claim", () => {
   it("400 for a malformed id", async () => {
     const res = await ctx.http("POST", "/tickets/123/claim", { token: alice.token });
     expect(res.status).toBe(400);
-    expect(res.body.errors[0].field).toBe("param.id");
+    expect(res.body.errors[0].field).toBe("params.id");
   });
 
   it("403 for customers (even on their own ticket), 401 anonymous", async () => {
@@ -182,7 +182,7 @@ describe("POST /tickets/{id}/assign", () => {
     expect((await ctx.http("POST", `/tickets/${ticket.id}/assign`, { token: admin.token, json: {} })).status).toBe(400);
     const bad = await ctx.http("POST", `/tickets/${ticket.id}/assign`, { token: admin.token, json: { assigneeId: "alice" } });
     expect(bad.status).toBe(400);
-    expect(bad.body.errors[0].field).toBe("json.assigneeId");
+    expect(bad.body.errors[0].field).toBe("body.assigneeId");
   });
 
   it("404 for an unknown ticket", async () => {

@@ -152,7 +152,7 @@ describe("GET /tickets/{id}/events", () => {
   });
 
   it("400 for a malformed id or limit, 401 anonymous", async () => {
-    expect((await ctx.http("GET", "/tickets/nope/events", { token: admin.token })).body.errors[0].field).toBe("param.id");
+    expect((await ctx.http("GET", "/tickets/nope/events", { token: admin.token })).body.errors[0].field).toBe("params.id");
     expect((await ctx.http("GET", `/tickets/${t1.id}/events?limit=-1`, { token: admin.token })).body.errors[0].field).toBe("query.limit");
     expect((await ctx.http("GET", `/tickets/${t1.id}/events`)).status).toBe(401);
   });

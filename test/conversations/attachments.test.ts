@@ -102,7 +102,7 @@ describe("POST /tickets/{id}/attachments", () => {
     fd.append("files", "just text");
     const res = await ctx.http("POST", `/tickets/${ticket.id}/attachments`, { token: cast.customerA.token, body: fd });
     expect(res.status).toBe(400);
-    expect(res.body.errors[0].field).toMatch(/^form\.files/);
+    expect(res.body.errors[0].field).toMatch(/^body\.files/);
   });
 
   it("409 on a closed ticket", async () => {

@@ -52,13 +52,13 @@ describe("POST /tickets/{id}/csat", () => {
 
   describe("bad input → 400", () => {
     it.each([
-      [{ rating: 0 }, "json.rating"],
-      [{ rating: 6 }, "json.rating"],
-      [{ rating: 4.5 }, "json.rating"],
-      [{ rating: "5" }, "json.rating"],
-      [{}, "json.rating"],
-      [{ rating: 3, comment: "x".repeat(2001) }, "json.comment"],
-      [{ rating: 3, stars: 3 }, "json"],
+      [{ rating: 0 }, "body.rating"],
+      [{ rating: 6 }, "body.rating"],
+      [{ rating: 4.5 }, "body.rating"],
+      [{ rating: "5" }, "body.rating"],
+      [{}, "body.rating"],
+      [{ rating: 3, comment: "x".repeat(2001) }, "body.comment"],
+      [{ rating: 3, stars: 3 }, "body.stars"],
     ])("%j", async (json, field) => {
       const ticket = await cast.ticketOf("resolved");
       const res = await rate(ticket.id, cast.customerA.token, json);

@@ -135,13 +135,13 @@ describe("POST /tickets/{id}/messages", () => {
 
   describe("bad input → 400 naming the field", () => {
     it.each([
-      [{ body: "" }, "json.body"],
-      [{ body: "x".repeat(20_001) }, "json.body"],
-      [{ body: "   " }, "json.body"],
-      [{}, "json.body"],
-      [{ body: "hi", isInternal: "yes" }, "json.isInternal"],
-      [{ body: "hi", status: "closed" }, "json.status"],
-      [{ body: "hi", extra: 1 }, "json"],
+      [{ body: "" }, "body.body"],
+      [{ body: "x".repeat(20_001) }, "body.body"],
+      [{ body: "   " }, "body.body"],
+      [{}, "body.body"],
+      [{ body: "hi", isInternal: "yes" }, "body.isInternal"],
+      [{ body: "hi", status: "closed" }, "body.status"],
+      [{ body: "hi", extra: 1 }, "body.extra"],
     ])("%j", async (json, field) => {
       const ticket = await cast.ticketOf("open");
       const res = await post(ticket.id, cast.agent.token, json);
@@ -164,7 +164,7 @@ describe("POST /tickets/{id}/messages", () => {
     it("a ticket id that is not a uuid", async () => {
       const res = await post("not-a-uuid", cast.agent.token, { body: "hi" });
       expect(res.status).toBe(400);
-      expect(res.body.errors[0].field).toBe("param.id");
+      expect(res.body.errors[0].field).toBe("params.id");
     });
 
     it("no body at all", async () => {
@@ -177,13 +177,13 @@ describe("POST /tickets/{id}/messages", () => {
       const ticket = await cast.ticketOf("open");
       let res = await ctx.http("POST", `/tickets/${ticket.id}/messages`, { token: cast.agent.token, body: form("{nope") });
       expect(res.status).toBe(400);
-      expect(res.body.errors[0].field).toBe("form.data");
+      expect(res.body.errors[0].field).toBe("body.data");
       res = await ctx.http("POST", `/tickets/${ticket.id}/messages`, { token: cast.agent.token, body: form({ body: "" }) });
       expect(res.status).toBe(400);
-      expect(res.body.errors[0].field).toBe("form.data.body");
+      expect(res.body.errors[0].field).toBe("body.data.body");
       res = await ctx.http("POST", `/tickets/${ticket.id}/messages`, { token: cast.agent.token, body: form(undefined, textFile()) });
       expect(res.status).toBe(400);
-      expect(res.body.errors[0].field).toBe("form.data");
+      expect(res.body.errors[0].field).toBe("body.data");
       expect(await countRows(ctx, "ticket_messages", ticket.id)).toBe(1);
     });
   });

@@ -78,7 +78,7 @@ describe("GET /tickets/{id}/timeline", () => {
   it("400 for an id that is not a uuid", async () => {
     const res = await timeline("nope", cast.agent.token);
     expect(res.status).toBe(400);
-    expect(res.body.errors[0].field).toBe("param.id");
+    expect(res.body.errors[0].field).toBe("params.id");
   });
 
   it("401 anonymous; 404 for customer B, an agent outside the team and an unknown ticket", async () => {

@@ -79,7 +79,7 @@ describe("routing rule CRUD", () => {
     });
     expect(res.status).toBe(400);
     const fields = res.body.errors.map((e: { field: string }) => e.field).sort();
-    expect(fields).toEqual(["json.channel", "json.keywords", "json.name", "json.position", "json.priority"]);
+    expect(fields).toEqual(["body.channel", "body.keywords", "body.name", "body.position", "body.priority"]);
   });
 
   it("PATCH updates a rule and re-checks the action against the result", async () => {
@@ -144,7 +144,7 @@ describe("POST /routing-rules/test", () => {
   it("400 for a bad channel", async () => {
     const res = await ctx.http("POST", "/routing-rules/test", { token: admin.token, json: { subject: "x", channel: "pigeon" } });
     expect(res.status).toBe(400);
-    expect(res.body.errors[0].field).toBe("json.channel");
+    expect(res.body.errors[0].field).toBe("body.channel");
   });
 });
 

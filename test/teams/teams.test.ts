@@ -43,14 +43,14 @@ describe("POST /teams", () => {
     });
     expect(res.status).toBe(400);
     const fields = res.body.errors.map((e: { field: string }) => e.field);
-    expect(fields).toEqual(expect.arrayContaining(["json.name", "json.skills.1", "json.skills.2"]));
+    expect(fields).toEqual(expect.arrayContaining(["body.name", "body.skills.1", "body.skills.2"]));
   });
 
   it("400 for more than 50 skills", async () => {
     const skills = Array.from({ length: 51 }, (_, i) => `s${i}`);
     const res = await ctx.http("POST", "/teams", { token: admin.token, json: { name: "Many skills", skills } });
     expect(res.status).toBe(400);
-    expect(res.body.errors[0].field).toBe("json.skills");
+    expect(res.body.errors[0].field).toBe("body.skills");
   });
 
   it("403 for agents and customers, 401 anonymous", async () => {
@@ -78,7 +78,7 @@ describe("GET /teams and /teams/{id}", () => {
     expect((await ctx.http("GET", "/teams/00000000-0000-4000-8000-000000000000", { token: agent.token })).body.code).toBe("TEAM_NOT_FOUND");
     const bad = await ctx.http("GET", "/teams/not-a-uuid", { token: agent.token });
     expect(bad.status).toBe(400);
-    expect(bad.body.errors[0].field).toBe("param.id");
+    expect(bad.body.errors[0].field).toBe("params.id");
   });
 
   it("403 for customers", async () => {
@@ -185,8 +185,8 @@ describe("team members", () => {
     const team = await createTeam(ctx.database.db);
     const res = await ctx.http("PUT", `/teams/${team.id}/members/${agent.user.id}`, { token: admin.token, json: { skills: [""] } });
     expect(res.status).toBe(400);
-    expect(res.body.errors[0].field).toBe("json.skills.0");
-    expect((await ctx.http("PUT", `/teams/${team.id}/members/nope`, { token: admin.token })).body.errors[0].field).toBe("param.userId");
+    expect(res.body.errors[0].field).toBe("body.skills.0");
+    expect((await ctx.http("PUT", `/teams/${team.id}/members/nope`, { token: admin.token })).body.errors[0].field).toBe("params.userId");
     const unknown = await ctx.http("PUT", `/teams/00000000-0000-4000-8000-000000000000/members/${agent.user.id}`, { token: admin.token });
     expect(unknown.status).toBe(404);
     expect(unknown.body.code).toBe("TEAM_NOT_FOUND");

@@ -1,4 +1,5 @@
 import { and, asc, eq, sql } from "drizzle-orm";
+import type { Transaction } from "../../../db/client.js";
 import { runAs } from "../../../db/scoped.js";
 import { ticketMessages, tickets, type AuthorType, type TicketStatus } from "../../../db/schema/index.js";
 import { actorId, isCustomer, isStaff } from "../../auth/actor.js";
@@ -40,45 +41,62 @@ export async function postMessage(ctx: ServiceContext, ticketId: string, input: 
   if (isInternal && input.status) throw invalidField("body.status", "only a public reply can change the status");
   if (input.body.length < 1 || input.body.length > MESSAGE_MAX_CHARS) throw invalidField("body.body", `must be 1–${MESSAGE_MAX_CHARS} characters`);
   validateFiles(files, ctx.config.ATTACHMENT_MAX_BYTES);
-  const authorType: AuthorType = actor.kind === "system" ? "system" : customer ? "customer" : "agent";
-  const staffReply = authorType === "agent" && !isInternal;
-
   const message = await cleanupOnFailure(ctx.storage, (written) =>
-    runAs(ctx.db, actor, async (tx) => {
-      const ticket = await loadVisibleTicket(tx, actor, ticketId, { forUpdate: true });
-      if (ticket.status === "closed") {
-        throw new AppError("INVALID_TRANSITION", "the ticket is closed and takes no more replies; open a new ticket instead");
-      }
-      const [row] = await tx
-        .insert(ticketMessages)
-        .values({ ticketId, authorId: actorId(actor), authorType, body: input.body, isInternal })
-        .returning();
-      // The event points at the message; the text itself lives only in ticket_messages.
-      await recordEvent(tx, actor, { ticketId, kind: "ticket.message_added", to: { messageId: row!.id }, isInternal, metadata: { authorType } });
-      const stored = files.length
-        ? await storeAttachments(tx, ctx.storage, actor, { ticketId, messageId: row!.id, isInternal }, files, written)
-        : [];
-
-      let nextStatus: TicketStatus | undefined;
-      if (customer && (ticket.status === "pending" || ticket.status === "resolved")) nextStatus = "open";
-      if (staffReply) nextStatus = input.status ?? (ticket.status === "new" ? "open" : undefined);
-      const now = sql`clock_timestamp()`;
-      await tx
-        .update(tickets)
-        .set({
-          updatedAt: now,
-          ...(nextStatus ? statusPatch(ticket.status, nextStatus) : {}),
-          ...(staffReply && !ticket.firstRespondedAt ? { firstRespondedAt: now } : {}),
-        })
-        .where(eq(tickets.id, ticketId));
-      if (nextStatus) await recordEvents(tx, actor, fieldChanges(ticketId, ticket, { status: nextStatus }, ["status"]));
-      if (customer) await enqueueJob(tx, "ticket.draft", { ticketId, messageId: row!.id });
-
-      return toMessageDto({ ...row!, authorName: actor.kind === "user" ? actor.fullName : null }, stored);
-    }),
+    runAs(ctx.db, actor, (tx) => writeMessage(tx, ctx, ticketId, input, files, written)),
   );
   if (customer) ctx.notifyJobs();
   return message;
+}
+
+/**
+ * The transactional part of postMessage, for callers that must write a message together with
+ * their own change (approving an AI draft sends it as the agent's reply in one transaction).
+ * Checks are the caller's (postMessage validates input and role first).
+ */
+export async function writeMessage(
+  tx: Transaction,
+  ctx: ServiceContext,
+  ticketId: string,
+  input: PostMessageInput,
+  files: File[],
+  written: string[],
+  options: { draftId?: string } = {},
+): Promise<MessageDto> {
+  const { actor } = ctx;
+  const customer = isCustomer(actor);
+  const isInternal = input.isInternal ?? false;
+  const authorType: AuthorType = actor.kind === "system" ? "system" : customer ? "customer" : "agent";
+  const staffReply = authorType === "agent" && !isInternal;
+  const ticket = await loadVisibleTicket(tx, actor, ticketId, { forUpdate: true });
+  if (ticket.status === "closed") {
+    throw new AppError("INVALID_TRANSITION", "the ticket is closed and takes no more replies; open a new ticket instead");
+  }
+  const [row] = await tx
+    .insert(ticketMessages)
+    .values({ ticketId, authorId: actorId(actor), authorType, body: input.body, isInternal, draftId: options.draftId ?? null })
+    .returning();
+  // The event points at the message; the text itself lives only in ticket_messages.
+  await recordEvent(tx, actor, { ticketId, kind: "ticket.message_added", to: { messageId: row!.id }, isInternal, metadata: { authorType } });
+  const stored = files.length
+    ? await storeAttachments(tx, ctx.storage, actor, { ticketId, messageId: row!.id, isInternal }, files, written)
+    : [];
+
+  let nextStatus: TicketStatus | undefined;
+  if (customer && (ticket.status === "pending" || ticket.status === "resolved")) nextStatus = "open";
+  if (staffReply) nextStatus = input.status ?? (ticket.status === "new" ? "open" : undefined);
+  const now = sql`clock_timestamp()`;
+  await tx
+    .update(tickets)
+    .set({
+      updatedAt: now,
+      ...(nextStatus ? statusPatch(ticket.status, nextStatus) : {}),
+      ...(staffReply && !ticket.firstRespondedAt ? { firstRespondedAt: now } : {}),
+    })
+    .where(eq(tickets.id, ticketId));
+  if (nextStatus) await recordEvents(tx, actor, fieldChanges(ticketId, ticket, { status: nextStatus }, ["status"]));
+  if (customer) await enqueueJob(tx, "ticket.draft", { ticketId, messageId: row!.id });
+
+  return toMessageDto({ ...row!, authorName: actor.kind === "user" ? actor.fullName : null }, stored);
 }
 
 export interface ListMessagesInput {
