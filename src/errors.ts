@@ -15,6 +15,8 @@ const PROBLEMS = {
   ATTACHMENT_NOT_FOUND: [404, "Attachment not found"],
   ARTICLE_NOT_FOUND: [404, "Article not found"],
   DRAFT_NOT_FOUND: [404, "Draft not found"],
+  AI_RUN_NOT_FOUND: [404, "AI run not found"],
+  ANSWER_SESSION_NOT_FOUND: [404, "Answer not found"],
   METHOD_NOT_ALLOWED: [405, "Method not allowed"],
   CONFLICT: [409, "Conflict"],
   EMAIL_TAKEN: [409, "Email is already registered"],

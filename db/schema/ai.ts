@@ -47,6 +47,8 @@ export interface DraftCitation {
   chunkId: string;
   slug: string;
   title: string;
+  /** The draft's sentences taken from (or supported by) this passage: every claim is traceable. */
+  sentences?: string[];
 }
 
 export const aiDrafts = pgTable(

@@ -6,6 +6,7 @@ import { parseMarkdownArticle } from "../../src/services/kb/front-matter.js";
 import { SYSTEM } from "../../src/auth/actor.js";
 import type { Database, Transaction } from "../client.js";
 import { runAs } from "../scoped.js";
+import { enqueueJob } from "../../src/jobs/outbox.js";
 import {
   kbArticleVersions,
   kbArticles,
@@ -150,6 +151,8 @@ async function seedArticles(
       .onConflictDoNothing({ target: kbArticles.slug })
       .returning({ id: kbArticles.id });
     if (!row) continue;
+    // Published articles get indexed for search by the kb.embed job, like any publish.
+    if (a.status === "published") await enqueueJob(tx, "kb.embed", { articleId: row.id, version: 1 });
     await tx.insert(kbArticleVersions).values({
       articleId: row.id,
       version: 1,
@@ -227,7 +230,7 @@ async function seedTickets(
       { ticketId, actorId: customerId, kind: "ticket.created", toValue: { status: "new", priority: t.priority }, createdAt },
     ];
     if (t.assignee) {
-      events.push({ ticketId, actorId: userIds.get(t.assignee)!, kind: "ticket.assigned", field: "assignee_id", fromValue: null, toValue: userIds.get(t.assignee)!, createdAt: at(1) });
+      events.push({ ticketId, actorId: userIds.get(t.assignee)!, kind: "ticket.assigned", field: "assigneeId", fromValue: null, toValue: userIds.get(t.assignee)!, createdAt: at(1) });
     }
     if (t.status !== "new") {
       events.push({ ticketId, actorId: t.assignee ? userIds.get(t.assignee)! : null, actorType: t.assignee ? "user" : "system", kind: "ticket.status_changed", field: "status", fromValue: "new", toValue: t.status, createdAt: doneAt ?? at(lastMinute) });

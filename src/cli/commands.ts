@@ -5,6 +5,7 @@ import { users } from "../../db/schema/index.js";
 import { demoUsers } from "../../db/seed/demo-data.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../logger.js";
+import { startInlineSchedule } from "../jobs/repeatable.js";
 import { createRuntime, startQueueWorkers, type Runtime } from "../runtime.js";
 import { startServer } from "../server.js";
 
@@ -48,12 +49,15 @@ export async function serveCommand(config: Config, logger: Logger, options: { ru
   try {
     const seeded = config.seedDemo ? await seedIfEmpty(runtime) : false;
     if (options.runJobs) runtime.queue.start();
+    // Inline jobs have no scheduler of their own: a timer enqueues the repeatable ones (sla.check).
+    const clock = options.runJobs && config.jobDriver === "inline" ? startInlineSchedule(runtime.database.db, undefined, { logger, notify: () => runtime.queue.notify() }) : undefined;
     // With BullMQ, `start` is the all-in-one shape: it also consumes the queues itself.
     const workers = options.runJobs && config.jobDriver === "bullmq" ? startQueueWorkers(runtime) : undefined;
     const server = await startServer(runtime);
     printBanner(server.url, config, seeded);
     const signal = await untilSignal();
     logger.info({ signal }, "shutting down: no new requests, finishing in-flight ones");
+    clock?.stop();
     await server.close(config.SHUTDOWN_TIMEOUT_MS);
     await workers?.close();
   } finally {
@@ -73,10 +77,12 @@ export async function workerCommand(config: Config, logger: Logger, queues?: str
   const runtime = await createRuntime(config, logger, { migrate: false });
   try {
     runtime.queue.start();
+    const clock = config.jobDriver === "inline" ? startInlineSchedule(runtime.database.db, undefined, { logger, notify: () => runtime.queue.notify() }) : undefined;
     const workers = config.jobDriver === "bullmq" ? startQueueWorkers(runtime, queues) : undefined;
     logger.info({ driver: runtime.queue.driver, queues: queues ?? "all" }, "worker started");
     const signal = await untilSignal();
     logger.info({ signal }, "worker stopping: finishing the jobs in hand");
+    clock?.stop();
     await workers?.close();
   } finally {
     await runtime.close();

@@ -8,6 +8,7 @@ import { isJobName, jobCatalog, type JobName } from "./catalog.js";
 import { markOutboxAttemptFailed, markOutboxCompleted, undispatchedOutboxRows, type OutboxRow } from "./outbox.js";
 import { runJob, type Processors } from "./processors.js";
 import type { JobQueue } from "./queue.js";
+import { scheduleRepeatableJobs } from "./repeatable.js";
 
 export const QUEUES: string[] = [...new Set(Object.values(jobCatalog).map((d) => d.queue))];
 
@@ -51,6 +52,7 @@ export class BullmqDispatcher implements JobQueue {
   private readonly queues = new Map<string, Queue>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  private scheduling: Promise<void> | undefined;
   private stopped = true;
   private readonly sweepMs: number;
   private readonly batchSize: number;
@@ -98,6 +100,9 @@ export class BullmqDispatcher implements JobQueue {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    this.scheduling = scheduleRepeatableJobs(this).catch((err: unknown) =>
+      this.logger.warn({ err: String(err) }, "could not schedule repeatable jobs (sla.check); the next process start retries"),
+    );
     this.schedule(0);
   }
 
@@ -108,7 +113,7 @@ export class BullmqDispatcher implements JobQueue {
   async close(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await this.running;
+    await Promise.all([this.running, this.scheduling]);
     const connected = this.connection.status === "ready";
     if (!connected) this.connection.disconnect();
     await Promise.all([...this.queues.values()].map((q) => withDeadline(q.close(), 2_000, "queue close").catch(() => {})));
@@ -179,6 +184,8 @@ export interface WorkerPoolOptions {
   prefix: string;
   queues: string[];
   concurrency: number;
+  /** How long a job's lock lasts; a worker that dies mid-job has its job taken again after this. */
+  lockMs?: number;
   /** Jobs per minute on the "ai" queue (LLM provider limits); 0 = unlimited. */
   aiRateLimitPerMinute: number;
 }
@@ -207,6 +214,8 @@ export function startWorkers(db: Database, processors: Processors, options: Work
         connection,
         prefix: options.prefix,
         concurrency: options.concurrency,
+        lockDuration: options.lockMs ?? 30_000,
+        stalledInterval: options.lockMs ?? 30_000,
         ...(queueName === "ai" && options.aiRateLimitPerMinute > 0 ? { limiter: { max: options.aiRateLimitPerMinute, duration: 60_000 } } : {}),
       },
     );

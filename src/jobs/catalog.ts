@@ -39,6 +39,21 @@ export const jobCatalog = {
     backoffMs: 2_000,
     timeoutMs: 60_000,
   },
+  /** Repeatable (src/jobs/repeatable.ts): writes ticket.sla_breached events for deadlines just missed. */
+  "sla.check": {
+    payload: z.object({}),
+    queue: "maintenance",
+    attempts: 3,
+    backoffMs: 5_000,
+    timeoutMs: 60_000,
+  },
+  "ai.learn": {
+    payload: z.object({}),
+    queue: "maintenance",
+    attempts: 2,
+    backoffMs: 60_000,
+    timeoutMs: 15 * 60_000,
+  },
 } as const satisfies Record<string, JobDefinition>;
 
 export type JobName = keyof typeof jobCatalog;

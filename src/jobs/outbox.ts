@@ -32,7 +32,7 @@ export const OUTBOX_LEASE_MS = 5 * 60_000;
  * so several runner processes on one Postgres never take the same row (SKIP LOCKED). A runner
  * that dies mid-job simply lets the lease run out and the row is taken again.
  */
-export type ClaimedOutboxRow = Pick<OutboxRow, "id" | "job" | "payload" | "attempts">;
+export type ClaimedOutboxRow = Pick<OutboxRow, "id" | "job" | "payload" | "attempts"> & { created_at: string };
 
 export async function claimOutboxRows(db: Executor, jobs: string[], limit: number): Promise<ClaimedOutboxRow[]> {
   if (jobs.length === 0) return [];
@@ -47,7 +47,10 @@ export async function claimOutboxRows(db: Executor, jobs: string[], limit: numbe
       LIMIT ${limit}
       FOR UPDATE SKIP LOCKED
     )
-    RETURNING id, job, payload, attempts`);
+    RETURNING id, job, payload, attempts, created_at::text AS created_at`).then((rows) =>
+    // RETURNING has no defined order: run jobs in the order they were written.
+    rows.sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0)),
+  );
 }
 
 /** Rows written but never handed to a queue (BullMQ dispatcher and its sweep). */

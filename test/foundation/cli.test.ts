@@ -5,10 +5,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 
-const TSX = join(process.cwd(), "node_modules/tsx/dist/cli.mjs");
 const MAIN = join(process.cwd(), "src/main.ts");
 const dataDir = mkdtempSync(join(tmpdir(), "autocrm-cli-"));
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+const children: ChildProcess[] = [];
+afterAll(() => {
+  // A failed assertion must not leave a server running.
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -42,7 +46,8 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
 }
 
 async function runStart(port: number) {
-  const child = spawn(process.execPath, [TSX, MAIN, "start"], { env: cleanEnv({ PORT: String(port), DATA_DIR: dataDir }) });
+  const child = spawn(process.execPath, ["--import", "tsx", MAIN, "start"], { env: cleanEnv({ PORT: String(port), DATA_DIR: dataDir }) });
+  children.push(child);
   let out = "";
   child.stdout.on("data", (d) => (out += d));
   child.stderr.on("data", (d) => (out += d));
@@ -84,7 +89,7 @@ describe("bad configuration stops start-up with one line naming the variable", (
     ["DATABASE_URL", "not-a-url"],
     ["PORT", "abc"],
   ])("%s=%s", (name, value) => {
-    const result = spawnSync(process.execPath, [TSX, MAIN, "start"], { env: cleanEnv({ DATA_DIR: dataDir, [name]: value }), encoding: "utf8", timeout: 90_000 });
+    const result = spawnSync(process.execPath, ["--import", "tsx", MAIN, "start"], { env: cleanEnv({ DATA_DIR: dataDir, [name]: value }), encoding: "utf8", timeout: 90_000 });
     expect(result.status).not.toBe(0);
     const lines = result.stderr.trim().split("\n");
     expect(lines).toHaveLength(1);

@@ -11,7 +11,8 @@ import { EMBEDDING_DIMENSIONS } from "../../db/schema/columns.js";
  * instead of a confusing retry loop. Unscripted embedding calls get deterministic vectors.
  */
 
-export type FakeReply =
+export type FakeReply = FakeReplyBody & { schema?: string };
+type FakeReplyBody =
   /** Assistant content = JSON.stringify(json): a well-formed structured output. */
   | { json: unknown; usage?: FakeUsage; endpoint?: "chat" }
   /** Assistant content verbatim: use for malformed answers ("not json", wrong shape). */
@@ -61,8 +62,11 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
   const timers = new Set<NodeJS.Timeout>();
   const defaultDimensions = options.dimensions ?? EMBEDDING_DIMENSIONS;
 
-  const takeReply = (endpoint: FakeEndpoint): FakeReply | undefined => {
-    const index = queue.findIndex((r) => (r.endpoint ?? "chat") === endpoint);
+  // A reply may name the structured-output schema it answers (`schema`): then it only goes to a
+  // request for that schema, so tests with concurrent jobs (triage and draft) stay deterministic.
+  const takeReply = (endpoint: FakeEndpoint, body?: any): FakeReply | undefined => {
+    const schema: string | undefined = body?.response_format?.json_schema?.name;
+    const index = queue.findIndex((r) => (r.endpoint ?? "chat") === endpoint && (r.schema === undefined || r.schema === schema));
     return index === -1 ? undefined : queue.splice(index, 1)[0];
   };
 
@@ -103,7 +107,7 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
     if (req.method !== "POST" || endpoint === "other") {
       return send(res, 404, { error: { message: `fake-openai: no route ${req.method} ${path}`, type: "invalid_request_error" } });
     }
-    answer(res, endpoint, body, takeReply(endpoint));
+    answer(res, endpoint, body, takeReply(endpoint, body));
   });
 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -31,7 +31,7 @@ async function until(check: () => Promise<boolean>, timeoutMs = 15_000): Promise
 function setup(processors: Processors) {
   const prefix = uniqueQueuePrefix();
   const dispatcher = new BullmqDispatcher(handle.db, { redisUrl: testRedisUrl(), prefix }, logger);
-  const pool = startWorkers(handle.db, processors, { redisUrl: testRedisUrl(), prefix, queues: ["ai", "kb"], concurrency: 4, aiRateLimitPerMinute: 0 }, logger);
+  const pool = startWorkers(handle.db, processors, { redisUrl: testRedisUrl(), prefix, queues: ["ai", "kb"], concurrency: 4, lockMs: 30_000, aiRateLimitPerMinute: 0 }, logger);
   return {
     dispatcher,
     close: async () => {
