@@ -78,7 +78,7 @@ describe("sla.check with the inline runner", () => {
 });
 
 describe("sla.check with BullMQ's job scheduler", () => {
-  it("upserts one schedule (every minute) and a worker runs the first job at once", async () => {
+  it("upserts one schedule per repeatable job (SLA every minute, retraining daily) and a worker runs the first SLA check at once", async () => {
     const ticketId = await overdueTicket();
     const prefix = uniqueQueuePrefix();
     const dispatcher = new BullmqDispatcher(ctx.database.db, { redisUrl: testRedisUrl(), prefix }, ctx.logger);
@@ -88,7 +88,11 @@ describe("sla.check with BullMQ's job scheduler", () => {
       await scheduleRepeatableJobs(dispatcher);
       await scheduleRepeatableJobs(dispatcher); // a second process starting: still one schedule
       const schedulers = await queue.getJobSchedulers();
-      expect(schedulers.map((s) => ({ key: s.key, name: s.name, every: Number(s.every) }))).toEqual([{ key: "sla.check", name: "sla.check", every: 60_000 }]);
+      const byKey = schedulers.map((s) => ({ key: s.key, name: s.name, every: Number(s.every) })).sort((a, b) => a.key.localeCompare(b.key));
+      expect(byKey).toEqual([
+        { key: "ai.learn", name: "ai.learn", every: 24 * 3600_000 },
+        { key: "sla.check", name: "sla.check", every: 60_000 },
+      ]);
       await until(async () => (await breaches(ticketId)).length === 1);
     } finally {
       await pool.close();
@@ -102,7 +106,7 @@ describe("sla.check with BullMQ's job scheduler", () => {
     const dispatcher = new BullmqDispatcher(ctx.database.db, { redisUrl: testRedisUrl(), prefix }, ctx.logger);
     dispatcher.start();
     try {
-      await until(async () => (await dispatcher.queue("maintenance").getJobSchedulers()).length === 1);
+      await until(async () => (await dispatcher.queue("maintenance").getJobSchedulers()).length === REPEATABLE_JOBS.length);
     } finally {
       await dispatcher.queue("maintenance").obliterate({ force: true });
       await dispatcher.close();
