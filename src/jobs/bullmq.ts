@@ -7,6 +7,7 @@ import type { Logger } from "../logger.js";
 import { isJobName, jobCatalog, type JobName } from "./catalog.js";
 import { markOutboxAttemptFailed, markOutboxCompleted, undispatchedOutboxRows, type OutboxRow } from "./outbox.js";
 import { runJob, type Processors } from "./processors.js";
+import { Poller } from "./poller.js";
 import type { JobQueue } from "./queue.js";
 import { scheduleRepeatableJobs } from "./repeatable.js";
 
@@ -50,11 +51,9 @@ export class BullmqDispatcher implements JobQueue {
   readonly driver = "bullmq" as const;
   private readonly connection: Redis;
   private readonly queues = new Map<string, Queue>();
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private readonly poller: Poller;
+  private started = false;
   private scheduling: Promise<void> | undefined;
-  private stopped = true;
-  private readonly sweepMs: number;
   private readonly batchSize: number;
 
   constructor(
@@ -63,7 +62,9 @@ export class BullmqDispatcher implements JobQueue {
     private readonly logger: Logger,
   ) {
     this.connection = producerConnection(options.redisUrl);
-    this.sweepMs = options.sweepMs ?? 1_000;
+    this.poller = new Poller(() => this.dispatchPending(), options.sweepMs ?? 1_000, (err) =>
+      this.logger.warn({ err: String(err) }, "outbox dispatch failed; rows stay in the outbox for the next sweep"),
+    );
     this.batchSize = options.batchSize ?? 500;
   }
 
@@ -98,22 +99,20 @@ export class BullmqDispatcher implements JobQueue {
   }
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
+    if (this.started) return;
+    this.started = true;
     this.scheduling = scheduleRepeatableJobs(this).catch((err: unknown) =>
       this.logger.warn({ err: String(err) }, "could not schedule repeatable jobs (sla.check); the next process start retries"),
     );
-    this.schedule(0);
+    this.poller.start();
   }
 
   notify(): void {
-    if (!this.stopped) this.schedule(0);
+    this.poller.notify();
   }
 
   async close(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await Promise.all([this.running, this.scheduling]);
+    await Promise.all([this.poller.close(), this.scheduling]);
     const connected = this.connection.status === "ready";
     if (!connected) this.connection.disconnect();
     await Promise.all([...this.queues.values()].map((q) => withDeadline(q.close(), 2_000, "queue close").catch(() => {})));
@@ -157,25 +156,6 @@ export class BullmqDispatcher implements JobQueue {
         .set({ dispatchedAt: sql`clock_timestamp()` })
         .where(inArray(outbox.id, group.map((r) => r.id)));
     }
-  }
-
-  private schedule(delayMs: number): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.tick(), delayMs);
-    this.timer.unref();
-  }
-
-  private async tick(): Promise<void> {
-    if (this.stopped) return;
-    if (this.running) return void (await this.running, this.notify());
-    this.running = this.dispatchPending()
-      .then(() => undefined)
-      .catch((err: unknown) => this.logger.warn({ err: String(err) }, "outbox dispatch failed; rows stay in the outbox for the next sweep"))
-      .finally(() => {
-        this.running = undefined;
-      });
-    await this.running;
-    if (!this.stopped) this.schedule(this.sweepMs);
   }
 }
 

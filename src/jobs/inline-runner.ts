@@ -4,6 +4,7 @@ import type { Logger } from "../logger.js";
 import { jobCatalog, isJobName, type JobName } from "./catalog.js";
 import { claimOutboxRows, markOutboxAttemptFailed, markOutboxCompleted, type ClaimedOutboxRow } from "./outbox.js";
 import { backoffDelay, runJob, type Processors } from "./processors.js";
+import { Poller } from "./poller.js";
 import type { JobQueue } from "./queue.js";
 
 export interface InlineRunnerOptions {
@@ -19,10 +20,7 @@ export interface InlineRunnerOptions {
  */
 export class InlineJobRunner implements JobQueue {
   readonly driver = "inline" as const;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = true;
-  private readonly pollMs: number;
+  private readonly poller: Poller;
   private readonly batchSize: number;
 
   constructor(
@@ -31,26 +29,24 @@ export class InlineJobRunner implements JobQueue {
     private readonly logger: Logger,
     options: InlineRunnerOptions = {},
   ) {
-    this.pollMs = options.pollMs ?? 500;
     this.batchSize = options.batchSize ?? 50;
+    this.poller = new Poller(() => this.drain(), options.pollMs ?? 500, (err) =>
+      this.logger.error({ err }, "inline job runner failed to read the outbox"),
+    );
   }
 
   async ping(): Promise<void> {}
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.schedule(0);
+    this.poller.start();
   }
 
   notify(): void {
-    if (!this.stopped) this.schedule(0);
+    this.poller.notify();
   }
 
-  async close(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  close(): Promise<void> {
+    return this.poller.close();
   }
 
   /** Runs due jobs until none is left; returns how many attempts ran. Tests call it directly. */
@@ -69,25 +65,6 @@ export class InlineJobRunner implements JobQueue {
   /** Jobs this process has processors for; the rest wait in the outbox for a process that does. */
   private get runnableJobs(): JobName[] {
     return (Object.keys(this.processors) as JobName[]).filter((job) => isJobName(job) && this.processors[job]);
-  }
-
-  private schedule(delayMs: number): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.tick(), delayMs);
-    this.timer.unref();
-  }
-
-  private async tick(): Promise<void> {
-    if (this.stopped) return;
-    if (this.running) return void (await this.running, this.notify());
-    this.running = this.drain()
-      .then(() => undefined)
-      .catch((err: unknown) => this.logger.error({ err }, "inline job runner failed to read the outbox"))
-      .finally(() => {
-        this.running = undefined;
-      });
-    await this.running;
-    if (!this.stopped) this.schedule(this.pollMs);
   }
 
   private async runOne(row: ClaimedOutboxRow): Promise<void> {

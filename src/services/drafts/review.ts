@@ -66,12 +66,29 @@ export async function getDraft(ctx: ServiceContext, id: string): Promise<DraftDt
   return toDraftDto(row);
 }
 
-async function lockPendingDraft(tx: Parameters<Parameters<typeof runAs>[2]>[0], id: string): Promise<DraftRow> {
+type Tx = Parameters<Parameters<typeof runAs>[2]>[0];
+
+async function lockPendingDraft(tx: Tx, id: string): Promise<DraftRow> {
   // RLS shows a draft only to staff who can see its ticket.
   const [draft] = await tx.select().from(aiDrafts).where(eq(aiDrafts.id, id)).for("update");
   if (!draft) throw new AppError("DRAFT_NOT_FOUND");
   if (draft.status !== "pending") throw new AppError("CONFLICT", `the draft is ${draft.status}, not pending`);
   return draft;
+}
+
+/** The review as training signal and dashboard input: outcome and how much the agent changed. */
+async function recordReview(tx: Tx, ctx: ServiceContext, draft: DraftRow, humanValue: Record<string, unknown>, editDistance: number): Promise<void> {
+  await tx.insert(aiFeedback).values({
+    kind: "draft_review",
+    ticketId: draft.ticketId,
+    draftId: draft.id,
+    runId: draft.runId,
+    field: "draft",
+    aiValue: { confidence: draft.confidence },
+    humanValue,
+    editDistance,
+    actorId: actorId(ctx.actor),
+  });
 }
 
 /**
@@ -92,17 +109,7 @@ export async function approveDraft(ctx: ServiceContext, id: string, input: { bod
       .set({ status, reviewerId: actorId(ctx.actor), finalBody, editDistance: distance, reviewedAt: sql`clock_timestamp()`, updatedAt: sql`clock_timestamp()` })
       .where(eq(aiDrafts.id, id))
       .returning();
-    await tx.insert(aiFeedback).values({
-      kind: "draft_review",
-      ticketId: draft.ticketId,
-      draftId: draft.id,
-      runId: draft.runId,
-      field: "draft",
-      aiValue: { confidence: draft.confidence },
-      humanValue: { outcome: status },
-      editDistance: distance,
-      actorId: actorId(ctx.actor),
-    });
+    await recordReview(tx, ctx, draft, { outcome: status }, distance);
     const [question] = draft.messageId
       ? await tx.select({ body: ticketMessages.body }).from(ticketMessages).where(eq(ticketMessages.id, draft.messageId))
       : [];
@@ -127,17 +134,7 @@ export async function rejectDraft(ctx: ServiceContext, id: string, input: { reas
       .set({ status: "rejected", reviewerId: actorId(ctx.actor), rejectReason: input.reason, reviewedAt: sql`clock_timestamp()`, updatedAt: sql`clock_timestamp()` })
       .where(eq(aiDrafts.id, id))
       .returning();
-    await tx.insert(aiFeedback).values({
-      kind: "draft_review",
-      ticketId: draft.ticketId,
-      draftId: draft.id,
-      runId: draft.runId,
-      field: "draft",
-      aiValue: { confidence: draft.confidence },
-      humanValue: { outcome: "rejected", reason: input.reason },
-      editDistance: 1,
-      actorId: actorId(ctx.actor),
-    });
+    await recordReview(tx, ctx, draft, { outcome: "rejected", reason: input.reason }, 1);
     return toDraftDto(row!);
   });
 }
