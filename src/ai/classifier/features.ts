@@ -1,7 +1,9 @@
-// Text → sparse TF-IDF vectors for the local classifier. Two blocks of features, each L2-normalised
-// on its own and then weighted, so that neither the many character n-grams nor the few words
-// drown the other: words (stemmed unigrams, bigrams and near pairs) carry meaning, character
-// n-grams inside word boundaries catch typos, inflections and unseen compounds.
+// Text → sparse TF-IDF vectors for the local classifier. Three blocks of features, each
+// L2-normalised on its own and then weighted, so that the many character n-grams do not drown the
+// few words: words (stemmed unigrams, bigrams, subject words) and word pairs carry meaning,
+// character n-grams inside word boundaries catch typos, inflections and unseen compounds.
+// Choices here (pairs, negation, char 2–5, min-df 2) were kept only when cross-validation on the
+// training sets agreed; see evals/classify-quick.ts.
 import { stem } from "../embeddings/stemmer.js";
 
 export interface FeatureOptions {
@@ -18,9 +20,9 @@ export interface FeatureOptions {
   minDf: number;
   /** Hard cap on the vocabulary: the most frequent terms are kept. */
   maxFeatures: number;
-  /** Relative weight of the word block against the character block. */
   /** Subject words as features of their own, besides their place in the combined text. */
   subjectWords: boolean;
+  /** Relative weights of the blocks: words (+ bigrams, subject words), skip pairs, characters. */
   wordWeight: number;
   pairWeight: number;
   charWeight: number;
@@ -43,13 +45,13 @@ export interface SparseVector {
   values: Float32Array;
 }
 
-/** Prefixes keep the blocks apart in one vocabulary: w=word, b=bigram, s=skip pair, c=char n-gram. */
+/** Prefixes keep kinds apart in one vocabulary: w=word, b=bigram, s=skip pair, t=subject word, c=char n-gram. */
 const WORD = "w ";
 const BIGRAM = "b ";
 const SKIP = "s ";
 const CHAR = "c ";
 const SUBJECT = "t ";
-
+const PAIR_SPAN = 40;
 
 /**
  * Lowercase, unify quotes, and blank out what only adds noise: URLs, e-mail addresses and long
@@ -70,7 +72,10 @@ export function normalizeText(subject: string | null | undefined, text: string |
     .replace(/\d/g, "0");
 }
 
-const NEGATED: Record<string, string> = { won: "will", ain: "is", don: "do", doesn: "does", didn: "did", isn: "is", aren: "are", wasn: "was", weren: "were", hasn: "has", haven: "have", hadn: "had", couldn: "could", wouldn: "would", shouldn: "should", mustn: "must", needn: "need" };
+const NEGATED: Record<string, string> = {
+  won: "will", ain: "is", don: "do", doesn: "does", didn: "did", isn: "is", aren: "are", wasn: "was", weren: "were",
+  hasn: "has", haven: "have", hadn: "had", couldn: "could", wouldn: "would", shouldn: "should", mustn: "must", needn: "need",
+};
 
 export function tokenize(normalized: string): string[] {
   return normalized.match(/[\p{L}\p{N}]+(?:'[\p{L}]+)*/gu) ?? [];
@@ -119,7 +124,9 @@ export function extractTerms(
     const a = stems[i]!;
     add(WORD + a);
     if (i + 1 < stems.length) add(`${BIGRAM}${a} ${stems[i + 1]}`); // adjacent: order matters
-    for (let d = 2; d <= opts.pairWindow && i + d < stems.length; d++) {
+    // Pairs only from the opening of long texts: that is where a request states what it is about,
+    // and pairs over a whole long ticket multiply features (and training time) for no gain.
+    for (let d = 2; d <= opts.pairWindow && i + d < Math.min(stems.length, PAIR_SPAN); d++) {
       const b = stems[i + d]!;
       if (b === a) continue;
       add(a < b ? `${SKIP}${a} ~ ${b}` : `${SKIP}${b} ~ ${a}`);
@@ -268,6 +275,7 @@ export class Vectorizer {
   describe(i: number): string {
     const t = this.terms[i] ?? "";
     if (t.startsWith(CHAR)) return `…${t.slice(CHAR.length).trim()}…`;
+    if (t.startsWith(SUBJECT)) return `subject: ${t.slice(SUBJECT.length)}`;
     return t.slice(2).replace(" ~ ", " … ");
   }
 

@@ -130,7 +130,9 @@ function solveBinary(
   }
   const index = Int32Array.from({ length: n }, (_, i) => i);
   let active = n;
-  let pgMaxOld = Infinity;
+  // From a warm start most examples already sit at alpha = 0 with a margin past 1: shrink them
+  // from the first pass (the final full pass still checks every one of them).
+  let pgMaxOld = opts.warmStart ? 0 : Infinity;
   for (let iter = 0; iter < maxIter; iter++) {
     for (let s = 0; s < active; s++) {
       const j = s + Math.floor(rand() * (active - s));
