@@ -124,6 +124,9 @@ function lexicalList(list: "lc" | "lq", table: SQL, o: CandidateOptions, limit: 
     ORDER BY 4 DESC, y.id LIMIT ${limit})`;
 }
 
+/** Cosine distance beyond which a learned question is not evidence for its article (unrelated ≈ 1). */
+export const MAX_QUESTION_DISTANCE = 0.8;
+
 export async function fetchCandidates(tx: Transaction, o: CandidateOptions): Promise<Candidate[]> {
   const parts: SQL[] = [];
   if (o.vector) {
@@ -131,9 +134,11 @@ export async function fetchCandidates(tx: Transaction, o: CandidateOptions): Pro
     parts.push(sql`(SELECT 'vc' AS list, c.id, c.article_id, c.embedding <=> ${v} AS score FROM kb_chunks c
       WHERE c.embedding_model = ${o.model}${articleFilter(sql`c.article_id`, o)}
       ORDER BY c.embedding <=> ${v} LIMIT ${o.perList})`);
-    parts.push(sql`(SELECT 'vq' AS list, q.id, q.article_id, q.embedding <=> ${v} AS score FROM kb_learned_questions q
+    // Learned questions vote only when they are actually close: with few of them, the nearest is
+    // often unrelated, and an unconditional rank-1 vote would pull its article into every search.
+    parts.push(sql`(SELECT * FROM (SELECT 'vq' AS list, q.id, q.article_id, q.embedding <=> ${v} AS score FROM kb_learned_questions q
       WHERE q.embedding_model = ${o.model}${articleFilter(sql`q.article_id`, o)}
-      ORDER BY q.embedding <=> ${v} LIMIT ${o.perQuestionList})`);
+      ORDER BY q.embedding <=> ${v} LIMIT ${o.perQuestionList}) near WHERE near.score < ${MAX_QUESTION_DISTANCE})`);
   }
   if (o.lexical.tsquery) {
     parts.push(lexicalList("lc", sql`kb_chunks`, o, o.perList));
