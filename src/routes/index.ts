@@ -8,6 +8,7 @@ import { registerConversationRoutes } from "./conversations.js";
 import { registerDraftRoutes } from "./drafts.js";
 import { registerHealthRoutes } from "./health.js";
 import { registerKbArticleRoutes } from "./kb-articles.js";
+import { registerKbSearchRoutes } from "./kb-search.js";
 import { registerReportRoutes } from "./reports.js";
 import { registerRoutingRuleRoutes } from "./routing-rules.js";
 import { registerTeamRoutes } from "./teams.js";
@@ -20,6 +21,7 @@ export function registerRoutes(app: App, deps: AppDeps): void {
   registerAuthRoutes(app);
   registerUserRoutes(app);
   registerKbArticleRoutes(app);
+  registerKbSearchRoutes(app);
   registerTicketRoutes(app);
   registerTeamRoutes(app);
   registerRoutingRuleRoutes(app);

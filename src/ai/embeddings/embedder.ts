@@ -22,7 +22,7 @@ export interface EmbedOptions {
 }
 
 export interface Embedder {
-  /** Provider and model, e.g. `local:hash-v1` or `openai:text-embedding-3-small`. Stored per chunk. */
+  /** Provider and model, e.g. `local:hash-v2` or `openai:text-embedding-3-small`. Stored per chunk. */
   readonly model: string;
   readonly dimensions: number;
   /** One L2-normalised vector of `dimensions` numbers per text, in order. */

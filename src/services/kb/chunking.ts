@@ -154,7 +154,9 @@ export function chunkArticle(title: string, markdown: string, options: ChunkOpti
   for (const section of sections) {
     const ownTokens = section.blocks.reduce((n, b) => n + countTokens(b.text), 0) + (section.heading ? countTokens(section.heading) : 0);
     const last = groups[groups.length - 1];
-    if (last) {
+    // A heading with no text of its own belongs with what follows it, never at a chunk's end.
+    const joinable = last && (section.blocks.length > 0 || last.sections[last.sections.length - 1]!.blocks.length === 0);
+    if (last && joinable) {
       const path = commonPrefix([...last.sections.map((s) => s.path), section.path]);
       if (last.tokens + ownTokens <= budgetFor(path)) {
         last.sections.push(section);
@@ -195,11 +197,13 @@ export function splitUnits(units: Unit[], budget: number, overlap: number): Unit
   const total = units.reduce((n, u) => n + u.tokens, 0);
   if (total <= budget) return units.length ? [units] : [];
   const overlapTokens = Math.floor(budget * overlap);
-  const pieces = Math.ceil((total - overlapTokens) / (budget - overlapTokens));
-  const target = Math.min(budget, Math.ceil((total - overlapTokens) / pieces) + overlapTokens);
   const out: Unit[][] = [];
   let start = 0;
   while (start < units.length) {
+    // Re-plan at every cut: the pieces still needed for what is left, sized evenly.
+    const remaining = units.slice(start).reduce((n, u) => n + u.tokens, 0);
+    const piecesLeft = remaining <= budget ? 1 : Math.ceil((remaining - overlapTokens) / (budget - overlapTokens));
+    const target = Math.min(budget, Math.ceil((remaining - overlapTokens) / piecesLeft) + overlapTokens);
     let end = start;
     let tokens = 0;
     while (end < units.length && (end === start || tokens + units[end]!.tokens <= target)) tokens += units[end++]!.tokens;

@@ -51,14 +51,17 @@ export function highlight(text: string, weights: Map<string, number>): Highlight
 
   const fragments = chosen.map((from) => {
     const slice = words.slice(from, from + FRAGMENT_WORDS);
+    const toEnd = from + FRAGMENT_WORDS >= words.length;
     let out = "";
-    let at = slice[0]!.start;
+    // A fragment at either end of the passage keeps the punctuation around its first/last word.
+    let at = from === 0 ? 0 : slice[0]!.start;
     for (const w of slice) {
       out += escapeHtml(text.slice(at, w.start));
       const word = escapeHtml(text.slice(w.start, w.end));
       out += w.weight > 0 ? `<mark>${word}</mark>` : word;
       at = w.end;
     }
+    if (toEnd) out += escapeHtml(text.slice(at));
     const fragment = out.replace(/\s+/g, " ").trim();
     const leading = from > 0 ? "… " : "";
     const trailing = from + FRAGMENT_WORDS < words.length ? " …" : "";

@@ -23,14 +23,23 @@ export interface QueryTerm {
   df: number;
 }
 
-export interface LexicalQuery {
-  /** tsquery text, or null when the question has no searchable word. */
-  tsquery: string | null;
-  /** Query lexemes with their (BM25) IDF and document frequency, rarest first. */
-  terms: QueryTerm[];
-  /** The terms that rank: known, not near-universal, at most MAX_QUERY_TERMS. */
+/** One lexical list's query: which rows to consider (tsquery) and the terms that score them. */
+export interface LexicalList {
+  tsquery: string;
   ranked: QueryTerm[];
-  /** The caller used web-search syntax ("a phrase", -word): honour it strictly. */
+}
+
+export interface LexicalQuery {
+  /** Every query lexeme with its (BM25) IDF and document frequency, rarest first. */
+  terms: QueryTerm[];
+  /** Over chunks: known, not near-universal terms, at most MAX_QUERY_TERMS; null when none. */
+  chunks: LexicalList | null;
+  /**
+   * Over learned questions: the same plus words no chunk contains — a question's own wording
+   * ("billed twice") is often exactly what the articles lack.
+   */
+  questions: LexicalList | null;
+  /** The caller used web-search syntax ("a phrase", -word): honoured strictly. */
   strict: boolean;
 }
 
@@ -48,6 +57,8 @@ export interface CandidateOptions {
 
 /** At most this many query terms reach the tsquery: a pasted log must not OR 300 words. */
 const MAX_QUERY_TERMS = 32;
+/** Words unknown to the chunks that still search learned questions. */
+const MAX_UNKNOWN_TERMS = 8;
 /** Terms in more than this share of chunks say nothing about which chunk answers. */
 const MAX_TERM_SHARE = 0.5;
 /** Sum of document frequencies of the terms that select lexical candidates (see analyzeQuery). */
@@ -72,18 +83,27 @@ export async function analyzeQuery(tx: Transaction, q: string, stats: TermStats)
   const terms = (row?.lexemes ?? [])
     .map((lexeme) => ({ lexeme, idf: stats.bm25Idf(lexeme), df: stats.documentFrequency(lexeme) }))
     .sort((a, b) => b.idf - a.idf || a.lexeme.localeCompare(b.lexeme));
-  // Unknown terms match nothing and very common ones everything: neither earns a place.
+  // Unknown terms match no chunk and very common ones every chunk: neither earns a place.
   const ranked = terms.filter((t) => t.df > 0 && t.df <= stats.documents * MAX_TERM_SHARE).slice(0, MAX_QUERY_TERMS);
+  const questionTerms = [...ranked, ...terms.filter((t) => t.df === 0).slice(0, MAX_UNKNOWN_TERMS)];
+  const or = (ts: QueryTerm[]) => ts.map((t) => quoteLexeme(t.lexeme)).join(" | ");
   // Only a short query is taken as search syntax: quotes and "-flags" in a pasted error
   // message or command line are not the user asking for phrases and exclusions.
   const strict = q.length <= STRICT_SYNTAX_MAX_LENGTH && /"[^"]+"|(^|\s)-[\p{L}\p{N}]/u.test(q) && !!row?.web;
-  if (strict) return { tsquery: row!.web, terms, ranked, strict };
-  // Candidates are the chunks holding one of the rarest terms, up to a budget of postings; every
-  // ranked term still scores them. A chunk matching only common terms would rank low anyway,
-  // and scoring it would cost time (measured: no loss of recall on the eval sets at 200).
+  if (strict) {
+    return { terms, strict, chunks: { tsquery: row!.web, ranked }, questions: { tsquery: row!.web, ranked: questionTerms } };
+  }
+  // Chunk candidates hold one of the rarest terms, up to a budget of postings; every ranked term
+  // still scores them. A chunk matching only common terms would rank low anyway, and scoring it
+  // costs time (measured: no loss of recall on the eval sets at 200).
   let postings = 0;
   const filter = ranked.filter((t, i) => (postings += t.df) <= CANDIDATE_POSTINGS || i === 0);
-  return { tsquery: filter.length ? filter.map((t) => quoteLexeme(t.lexeme)).join(" | ") : null, terms, ranked, strict };
+  return {
+    terms,
+    strict,
+    chunks: filter.length ? { tsquery: or(filter), ranked } : null,
+    questions: questionTerms.length ? { tsquery: or(questionTerms), ranked: questionTerms } : null,
+  };
 }
 
 export const textArray = (values: string[]): SQL => sql`ARRAY[${sql.join(values.map((v) => sql`${v}::text`), sql`, `)}]::text[]`;
@@ -109,18 +129,17 @@ const BM25_B = 0.75;
  * against 0.81 for chunks alone.) The inner query is fenced (OFFSET 0) so each tf is computed
  * once, on the tsvector decompressed once per row (`v`).
  */
-function lexicalList(list: "lc" | "lq", table: SQL, o: CandidateOptions, limit: number): SQL {
-  const lex = o.lexical;
-  const terms = lex.ranked.length ? lex.ranked : [];
+function lexicalList(list: "lc" | "lq", table: SQL, query: LexicalList, o: CandidateOptions, limit: number): SQL {
+  const terms = query.ranked;
   const tfs = terms.map((t, i) => sql`, ts_rank_cd('{1,1,1,1}', x.v, ${quoteLexeme(t.lexeme)}::tsquery, 0) AS ${sql.raw(`tf${i}`)}`);
   const score = terms.length
     ? sql.join(terms.map((t, i) => sql`${t.idf}::float8 * ${sql.raw(`tf${i}`)} / (${sql.raw(`tf${i}`)} + y.k)`), sql` + `)
     : sql`0::float8`;
   const k = sql`${BM25_K1}::float8 * (${1 - BM25_B}::float8 + ${BM25_B}::float8 * length(x.v) / ${Math.max(1, o.avgLength)}::float8)`;
-  return sql`(SELECT ${list} AS list, y.id, y.article_id, ${score} AS score FROM (
+  return sql`(SELECT ${list}::text AS list, y.id, y.article_id, ${score} AS score FROM (
       SELECT x.id, x.article_id, ${k} AS k${sql.join(tfs, sql``)} FROM (
         SELECT t.id, t.article_id, t.tsv || ''::tsvector AS v FROM ${table} t
-        WHERE t.tsv @@ ${lex.tsquery}::tsquery${articleFilter(sql`t.article_id`, o)} OFFSET 0) x OFFSET 0) y
+        WHERE t.tsv @@ ${query.tsquery}::tsquery${articleFilter(sql`t.article_id`, o)} OFFSET 0) x OFFSET 0) y
     ORDER BY 4 DESC, y.id LIMIT ${limit})`;
 }
 
@@ -140,10 +159,8 @@ export async function fetchCandidates(tx: Transaction, o: CandidateOptions): Pro
       WHERE q.embedding_model = ${o.model}${articleFilter(sql`q.article_id`, o)}
       ORDER BY q.embedding <=> ${v} LIMIT ${o.perQuestionList}) near WHERE near.score < ${MAX_QUESTION_DISTANCE})`);
   }
-  if (o.lexical.tsquery) {
-    parts.push(lexicalList("lc", sql`kb_chunks`, o, o.perList));
-    parts.push(lexicalList("lq", sql`kb_learned_questions`, o, o.perQuestionList));
-  }
+  if (o.lexical.chunks) parts.push(lexicalList("lc", sql`kb_chunks`, o.lexical.chunks, o, o.perList));
+  if (o.lexical.questions) parts.push(lexicalList("lq", sql`kb_learned_questions`, o.lexical.questions, o, o.perQuestionList));
   if (!parts.length) return [];
   const rows = await queryRows<{ list: ListName; id: string; article_id: string; score: number }>(tx, sql.join(parts, sql` UNION ALL `));
   return rows.map((r) => ({ list: r.list, id: r.id, articleId: r.article_id, score: Number(r.score) }));
