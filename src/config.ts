@@ -57,6 +57,7 @@ const envSchema = z.object({
   ATTACHMENT_MAX_BYTES: int(1, 100 * 1024 * 1024).default(10 * 1024 * 1024),
   UPLOAD_LIMIT_BYTES: int(1024, 500 * 1024 * 1024).default(25 * 1024 * 1024),
   SESSION_TTL_HOURS: int(1, 24 * 365).default(24 * 30),
+  SESSION_CACHE_SECONDS: int(0, 60).optional(),
   SHUTDOWN_TIMEOUT_MS: int(0, 120_000).default(10_000),
   ANSWER_CONFIDENCE_THRESHOLD: fraction.default(0.35),
   DRAFT_CONFIDENCE_THRESHOLD: fraction.default(0.35),
@@ -76,6 +77,8 @@ export interface Config extends Env {
   embedded: boolean;
   /** Whether `start` loads the demo organisation into an empty database. */
   seedDemo: boolean;
+  /** How long a resolved session is reused in-process; 0 = look it up on every request. */
+  sessionCacheSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -111,5 +114,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const jobDriver = e.JOB_DRIVER === "auto" ? (e.REDIS_URL ? "bullmq" : "inline") : e.JOB_DRIVER;
   const aiProvider = e.AI_PROVIDER === "auto" ? (e.OPENAI_API_KEY ? "openai" : "local") : e.AI_PROVIDER;
   const embedded = dbDriver === "pglite";
-  return { ...e, dbDriver, jobDriver, aiProvider, embedded, seedDemo: e.SEED_DEMO ?? embedded };
+  // Embedded: this process owns the database, so the cache sees every revocation (exact). Server
+  // mode: other API processes would not tell this one, so reuse is opt-in there.
+  const sessionCacheSeconds = e.SESSION_CACHE_SECONDS ?? (embedded ? 30 : 0);
+  return { ...e, dbDriver, jobDriver, aiProvider, embedded, seedDemo: e.SEED_DEMO ?? embedded, sessionCacheSeconds };
 }

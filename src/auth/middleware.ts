@@ -29,7 +29,7 @@ export function authenticate(deps: AppDeps): MiddlewareHandler<AppEnv> {
     const token = tokenFrom(c);
     let actor: Actor = ANONYMOUS;
     if (token) {
-      const user = await resolveSession(deps.database.db, token);
+      const user = await resolveSession(deps.database.db, token, deps.config.sessionCacheSeconds);
       if (!user) throw new AppError("UNAUTHENTICATED", "session is invalid, expired or revoked");
       actor = user;
     }

@@ -6,6 +6,7 @@ import { hashPassword, verifyPassword } from "../../auth/passwords.js";
 import type { RateLimiter } from "../../auth/rate-limit.js";
 import { AppError } from "../../errors.js";
 import type { ServiceContext } from "../context.js";
+import { forgetCachedSessions } from "./session-cache.js";
 import { issueSession, revokeSession, type IssuedSession } from "./sessions.js";
 import { mapUserConflict, normaliseEmail, toPublicUser, type PublicUser } from "./users.js";
 
@@ -78,4 +79,5 @@ export async function signOut(ctx: ServiceContext): Promise<void> {
   if (ctx.actor.kind !== "user" || !ctx.actor.sessionId) throw new AppError("UNAUTHENTICATED");
   const sessionId = ctx.actor.sessionId;
   await runAs(ctx.db, ctx.actor, (tx) => revokeSession(tx, sessionId));
+  forgetCachedSessions(ctx.db, ctx.actor.id);
 }

@@ -4,6 +4,7 @@ import { runAs } from "../../../db/scoped.js";
 import { sessions, users } from "../../../db/schema/index.js";
 import { SYSTEM, type UserActor } from "../../auth/actor.js";
 import { hashToken, newSessionToken } from "../../auth/tokens.js";
+import { sessionCacheFor } from "./session-cache.js";
 
 export interface IssuedSession {
   token: string;
@@ -29,15 +30,22 @@ export async function issueSession(
 
 /**
  * The actor behind a bearer/cookie token, or null when the token is unknown, expired, revoked
- * or its user deactivated. Runs as the system: nobody is known yet.
+ * or its user deactivated. Runs as the system: nobody is known yet. With `cacheSeconds` > 0 a
+ * recent answer is reused (session-cache.ts says when that is exact).
  */
-export async function resolveSession(db: Database, token: string): Promise<UserActor | null> {
+export async function resolveSession(db: Database, token: string, cacheSeconds = 0): Promise<UserActor | null> {
   if (!token || token.length > 200) return null;
-  return runAs(db, SYSTEM, async (tx) => {
+  const tokenHash = hashToken(token);
+  const cache = cacheSeconds > 0 ? sessionCacheFor(db, cacheSeconds) : undefined;
+  const cached = cache?.get(tokenHash);
+  if (cached) return cached;
+  const lookupStartedAt = performance.now();
+  const found = await runAs(db, SYSTEM, async (tx) => {
     const [row] = await tx
       .select({
         sessionId: sessions.id,
         lastUsedAt: sessions.lastUsedAt,
+        expiresAt: sessions.expiresAt,
         id: users.id,
         role: users.role,
         email: users.email,
@@ -47,7 +55,7 @@ export async function resolveSession(db: Database, token: string): Promise<UserA
       .innerJoin(users, eq(users.id, sessions.userId))
       .where(
         and(
-          eq(sessions.tokenHash, hashToken(token)),
+          eq(sessions.tokenHash, tokenHash),
           isNull(sessions.revokedAt),
           gt(sessions.expiresAt, sql`clock_timestamp()`),
           eq(users.isActive, true),
@@ -59,8 +67,13 @@ export async function resolveSession(db: Database, token: string): Promise<UserA
       await tx.update(sessions).set({ lastUsedAt: sql`clock_timestamp()` }).where(eq(sessions.id, row.sessionId));
       await tx.update(users).set({ lastSeenAt: sql`clock_timestamp()` }).where(eq(users.id, row.id));
     }
-    return { kind: "user", id: row.id, role: row.role, email: row.email, fullName: row.fullName, sessionId: row.sessionId };
+    const actor: UserActor = { kind: "user", id: row.id, role: row.role, email: row.email, fullName: row.fullName, sessionId: row.sessionId };
+    return { actor, expiresAt: row.expiresAt };
   });
+  if (!found) return null;
+  // Never longer than a minute, so the once-a-minute last-used touch above still happens.
+  cache?.set(tokenHash, found.actor, found.expiresAt, lookupStartedAt);
+  return found.actor;
 }
 
 export async function revokeSession(tx: Executor, sessionId: string): Promise<void> {

@@ -6,6 +6,7 @@ import { hashPassword } from "../../auth/passwords.js";
 import { AppError, invalidField, pgConstraint, pgErrorCode } from "../../errors.js";
 import { decodeKeyset, encodeCursor, sortKeyOf } from "../../http/pagination.js";
 import type { ServiceContext } from "../context.js";
+import { forgetCachedSessions } from "./session-cache.js";
 import { revokeUserSessions } from "./sessions.js";
 
 export type UserRow = typeof users.$inferSelect;
@@ -138,7 +139,7 @@ export async function updateUser(ctx: ServiceContext, id: string, input: UpdateU
   if (input.role !== undefined && !isAdmin(ctx.actor)) throw new AppError("FORBIDDEN", "only admins may change a role");
   if (input.role !== undefined && self && input.role !== "admin") throw invalidField("body.role", "admins cannot demote themselves");
   const passwordHash = input.password ? await hashPassword(input.password) : undefined;
-  return runAs(ctx.db, ctx.actor, async (tx) => {
+  const updated = await runAs(ctx.db, ctx.actor, async (tx) => {
     const [user] = await tx
       .update(users)
       .set({
@@ -155,18 +156,23 @@ export async function updateUser(ctx: ServiceContext, id: string, input: UpdateU
     if (passwordHash) await revokeUserSessions(tx, id, self && ctx.actor.kind === "user" ? ctx.actor.sessionId : undefined);
     return toPublicUser(user);
   });
+  // Sessions carry the role and name: the next request must read them afresh.
+  forgetCachedSessions(ctx.db, id);
+  return updated;
 }
 
 /** Deactivation ends all the user's sessions at once; their tickets and messages stay. */
 export async function setUserActive(ctx: ServiceContext, id: string, active: boolean): Promise<PublicUser> {
   requireAdmin(ctx.actor);
   if (actorId(ctx.actor) === id && !active) throw invalidField("params.id", "admins cannot deactivate themselves");
-  return runAs(ctx.db, ctx.actor, async (tx) => {
+  const updated = await runAs(ctx.db, ctx.actor, async (tx) => {
     const [user] = await tx.update(users).set({ isActive: active, updatedAt: sql`clock_timestamp()` }).where(eq(users.id, id)).returning();
     if (!user) throw new AppError("USER_NOT_FOUND");
     if (!active) await revokeUserSessions(tx, id);
     return toPublicUser(user);
   });
+  forgetCachedSessions(ctx.db, id);
+  return updated;
 }
 
 export function normaliseIdentity(kind: IdentityKind, value: string): string {
