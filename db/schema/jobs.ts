@@ -1,4 +1,4 @@
-import { index, integer, jsonb, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
+import { bigint, index, integer, jsonb, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
 import { sql } from "drizzle-orm";
 import { createdAt, id, ts } from "./columns.js";
 import { users } from "./users.js";
@@ -11,6 +11,11 @@ export const outbox = pgTable(
   "outbox",
   {
     id: id(),
+    /**
+     * Write order. created_at cannot give it: PGlite's clock ticks in milliseconds, and the rows
+     * of one multi-row insert (a new ticket's triage and draft) share a tick.
+     */
+    seq: bigint("seq", { mode: "number" }).generatedAlwaysAsIdentity(),
     job: text("job").notNull(),
     /** Ids only, never ticket text. */
     payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),

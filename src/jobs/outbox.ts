@@ -22,6 +22,12 @@ export async function enqueueJob<N extends JobName>(
   return row!.id;
 }
 
+/** Several jobs in one INSERT (one round trip), e.g. triage and draft for a new ticket. */
+export async function enqueueJobs(db: Executor, jobs: { [N in JobName]: { job: N; payload: JobPayload<N> } }[JobName][]): Promise<void> {
+  if (jobs.length === 0) return;
+  await db.insert(outbox).values(jobs.map(({ job, payload }) => ({ job, payload: jobCatalog[job].payload.parse(payload) as Record<string, unknown> })));
+}
+
 export type OutboxRow = typeof outbox.$inferSelect;
 
 /** How long a claimed row is hidden from other runners; longer than any job's timeout. */
@@ -32,7 +38,7 @@ export const OUTBOX_LEASE_MS = 5 * 60_000;
  * so several runner processes on one Postgres never take the same row (SKIP LOCKED). A runner
  * that dies mid-job simply lets the lease run out and the row is taken again.
  */
-export type ClaimedOutboxRow = Pick<OutboxRow, "id" | "job" | "payload" | "attempts"> & { created_at: string };
+export type ClaimedOutboxRow = Pick<OutboxRow, "id" | "job" | "payload" | "attempts"> & { seq: string };
 
 export async function claimOutboxRows(db: Executor, jobs: string[], limit: number): Promise<ClaimedOutboxRow[]> {
   if (jobs.length === 0) return [];
@@ -43,13 +49,13 @@ export async function claimOutboxRows(db: Executor, jobs: string[], limit: numbe
       SELECT id FROM ${outbox}
       WHERE completed_at IS NULL AND failed_at IS NULL AND available_at <= clock_timestamp()
         AND job IN (${sql.join(jobs.map((j) => sql`${j}`), sql`, `)})
-      ORDER BY available_at, created_at
+      ORDER BY available_at, seq
       LIMIT ${limit}
       FOR UPDATE SKIP LOCKED
     )
-    RETURNING id, job, payload, attempts, created_at::text AS created_at`).then((rows) =>
+    RETURNING id, job, payload, attempts, seq::text AS seq`).then((rows) =>
     // RETURNING has no defined order: run jobs in the order they were written.
-    rows.sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0)),
+    rows.sort((a, b) => Number(a.seq) - Number(b.seq)),
   );
 }
 
@@ -59,7 +65,7 @@ export async function undispatchedOutboxRows(db: Executor, limit: number): Promi
     .select()
     .from(outbox)
     .where(and(isNull(outbox.dispatchedAt), isNull(outbox.completedAt), lte(outbox.availableAt, sql`clock_timestamp()`)))
-    .orderBy(asc(outbox.createdAt))
+    .orderBy(asc(outbox.seq))
     .limit(limit);
 }
 

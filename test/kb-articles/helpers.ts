@@ -13,7 +13,7 @@ export async function embedJobs(ctx: TestContext, articleId: string): Promise<nu
     .select({ payload: outbox.payload })
     .from(outbox)
     .where(and(eq(outbox.job, "kb.embed"), sql`${outbox.payload}->>'articleId' = ${articleId}`))
-    .orderBy(asc(outbox.createdAt));
+    .orderBy(asc(outbox.seq));
   return rows.map((r) => (r.payload as { version: number }).version);
 }
 

@@ -58,7 +58,7 @@ describe("POST /tickets (JSON)", () => {
     const events = await db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, t.id));
     expect(events.map((e) => e.kind)).toEqual(["ticket.created"]);
     expect(events[0]!.actorId).toBe(customer.user.id);
-    const jobs = await db.select().from(outbox).where(sql`${outbox.payload}->>'ticketId' = ${t.id}`).orderBy(outbox.createdAt);
+    const jobs = await db.select().from(outbox).where(sql`${outbox.payload}->>'ticketId' = ${t.id}`).orderBy(outbox.seq);
     expect(jobs).toHaveLength(2);
     expect(jobs[0]).toMatchObject({ job: "ticket.triage", payload: { ticketId: t.id }, dispatchedAt: null });
     expect(jobs[1]).toMatchObject({ job: "ticket.draft", payload: { ticketId: t.id, messageId: messages[0]!.id }, dispatchedAt: null });

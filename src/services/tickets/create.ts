@@ -1,15 +1,16 @@
+import { randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
-import { queryRows, type Transaction } from "../../../db/client.js";
+import type { Transaction } from "../../../db/client.js";
 import { ticketMessages, tickets, users, type TicketChannel, type TicketPriority } from "../../../db/schema/index.js";
 import { isCustomer, isStaff } from "../../auth/actor.js";
 import { AppError, invalidField } from "../../errors.js";
-import { enqueueJob } from "../../jobs/outbox.js";
+import { enqueueJobs } from "../../jobs/outbox.js";
 import { cleanupOnFailure, storeAttachments, validateFiles } from "../attachments/store.js";
 import type { ServiceContext } from "../context.js";
 import { withIdempotency, type IdempotencyRequest } from "../idempotency.js";
 import { toTicketDto, type TicketDto } from "./dto.js";
 import { recordEvent } from "./events.js";
-import { loadSlaPolicy, slaDueColumns } from "./sla.js";
+import { readClockAndPolicy, slaDueColumns } from "./sla.js";
 
 export const TICKET_LIMITS = {
   subject: 300,
@@ -74,8 +75,8 @@ export async function createTicket(
     withIdempotency(ctx, options.idempotency, async (tx) => {
       const customerId = await resolveCustomer(tx, ctx, input);
       // One clock reading for created_at and the SLA due dates, kept in SQL for full precision.
-      const [clock] = await queryRows<{ now: string }>(tx, sql`select clock_timestamp()::text as now`);
-      const createdAt = sql`${clock!.now}::timestamptz`;
+      const clock = await readClockAndPolicy(tx, priority);
+      const createdAt = sql`${clock.now}::timestamptz`;
       const [ticket] = await tx
         .insert(tickets)
         .values({
@@ -86,26 +87,28 @@ export async function createTicket(
           channel: input.channel ?? "web",
           tags: normaliseTags(input.tags ?? []),
           customFields: input.customFields ?? {},
-          ...slaDueColumns(await loadSlaPolicy(tx, priority), createdAt),
+          ...slaDueColumns(clock.policy, createdAt),
           createdAt,
           updatedAt: createdAt,
         })
         .returning();
-      const [message] = await tx
-        .insert(ticketMessages)
-        .values({ ticketId: ticket!.id, authorId: customerId, authorType: "customer", body: input.description })
-        .returning({ id: ticketMessages.id });
+      // The id is made here rather than read back: RETURNING would re-check the row against
+      // the read policy, a second planned subquery on the hot path.
+      const message = { id: randomUUID() };
+      await tx.insert(ticketMessages).values({ id: message.id, ticketId: ticket!.id, authorId: customerId, authorType: "customer", body: input.description });
       await recordEvent(tx, ctx.actor, {
         ticketId: ticket!.id,
         kind: "ticket.created",
         to: { status: ticket!.status, priority: ticket!.priority, channel: ticket!.channel },
       });
       if (files.length > 0) {
-        await storeAttachments(tx, ctx.storage, ctx.actor, { ticketId: ticket!.id, messageId: message!.id }, files, written);
+        await storeAttachments(tx, ctx.storage, ctx.actor, { ticketId: ticket!.id, messageId: message.id }, files, written);
       }
       // Triage and a draft for the first message, both in the outbox with the ticket itself.
-      await enqueueJob(tx, "ticket.triage", { ticketId: ticket!.id });
-      await enqueueJob(tx, "ticket.draft", { ticketId: ticket!.id, messageId: message!.id });
+      await enqueueJobs(tx, [
+        { job: "ticket.triage", payload: { ticketId: ticket!.id } },
+        { job: "ticket.draft", payload: { ticketId: ticket!.id, messageId: message.id } },
+      ]);
       return { status: 201, body: toTicketDto(ticket!) };
     }),
   );
