@@ -13,8 +13,12 @@ export interface Candidate {
   /** Chunk id (vc, lc) or learned-question id (vq, lq). */
   id: string;
   articleId: string;
-  /** Cosine distance (vc, vq; lower is better) or ts_rank_cd (lc, lq; higher is better). */
+  /** Cosine distance (vc, vq; lower is better) or BM25 (lc, lq; higher is better). */
   score: number;
+  /** The learned question's text (vq, lq), else null. */
+  question: string | null;
+  /** lq: share of the query's term weight (IDF) the question contains, 0–1; else null. */
+  coverage: number | null;
 }
 
 export interface QueryTerm {
@@ -64,6 +68,13 @@ const MAX_TERM_SHARE = 0.5;
 /** Sum of document frequencies of the terms that select lexical candidates (see analyzeQuery). */
 const CANDIDATE_POSTINGS = 200;
 
+/**
+ * Rows a lexical list scores at most. Only reached when even the rarest query term is common
+ * (the budget above already keeps the others out); then an index-order sample of its rows is
+ * scored rather than thousands (at 50,000 chunks, scoring costs ~0.05 ms a row in PGlite).
+ */
+const MAX_SCORED_ROWS = 400;
+
 const STRICT_SYNTAX_MAX_LENGTH = 80;
 
 const quoteLexeme = (l: string) => `'${l.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`;
@@ -76,9 +87,12 @@ const quoteLexeme = (l: string) => `'${l.replace(/\\/g, "\\\\").replace(/'/g, "'
  * syntax (quoted phrase, -exclusion) goes through websearch_to_tsquery as written.
  */
 export async function analyzeQuery(tx: Transaction, q: string, stats: TermStats): Promise<LexicalQuery> {
+  // (Rides along: filtered vector searches keep walking the HNSW graph until enough rows pass
+  // the filter — category, tags, row-level security — instead of returning short; pgvector 0.8.)
   const [row] = await queryRows<{ lexemes: string[] | null; web: string }>(
     tx,
-    sql`SELECT tsvector_to_array(to_tsvector('english', ${q})) AS lexemes, websearch_to_tsquery('english', ${q})::text AS web`,
+    sql`SELECT tsvector_to_array(to_tsvector('english', ${q})) AS lexemes, websearch_to_tsquery('english', ${q})::text AS web,
+          set_config('hnsw.iterative_scan', 'relaxed_order', true) AS iterative`,
   );
   const terms = (row?.lexemes ?? [])
     .map((lexeme) => ({ lexeme, idf: stats.bm25Idf(lexeme), df: stats.documentFrequency(lexeme) }))
@@ -129,17 +143,29 @@ const BM25_B = 0.75;
  * against 0.81 for chunks alone.) The inner query is fenced (OFFSET 0) so each tf is computed
  * once, on the tsvector decompressed once per row (`v`).
  */
-function lexicalList(list: "lc" | "lq", table: SQL, query: LexicalList, o: CandidateOptions, limit: number): SQL {
+function lexicalList(list: "lc" | "lq", query: LexicalList, o: CandidateOptions, limit: number): SQL {
+  // The matching ids come from a function that can use the GIN index (migration 0005: under
+  // row-level security a plain `tsv @@ q` condition cannot); the rows are then read by id under
+  // the caller's policies.
+  const [table, matching] = list === "lc" ? [sql`kb_chunks`, sql`app_kb_chunks_matching`] : [sql`kb_learned_questions`, sql`app_kb_questions_matching`];
   const terms = query.ranked;
   const tfs = terms.map((t, i) => sql`, ts_rank_cd('{1,1,1,1}', x.v, ${quoteLexeme(t.lexeme)}::tsquery, 0) AS ${sql.raw(`tf${i}`)}`);
   const score = terms.length
     ? sql.join(terms.map((t, i) => sql`${t.idf}::float8 * ${sql.raw(`tf${i}`)} / (${sql.raw(`tf${i}`)} + y.k)`), sql` + `)
     : sql`0::float8`;
   const k = sql`${BM25_K1}::float8 * (${1 - BM25_B}::float8 + ${BM25_B}::float8 * length(x.v) / ${Math.max(1, o.avgLength)}::float8)`;
-  return sql`(SELECT ${list}::text AS list, y.id, y.article_id, ${score} AS score FROM (
-      SELECT x.id, x.article_id, ${k} AS k${sql.join(tfs, sql``)} FROM (
-        SELECT t.id, t.article_id, t.tsv || ''::tsvector AS v FROM ${table} t
-        WHERE t.tsv @@ ${query.tsquery}::tsquery${articleFilter(sql`t.article_id`, o)} OFFSET 0) x OFFSET 0) y
+  const question = list === "lq" ? sql`t.question` : sql`NULL::text`;
+  // How much of the query a learned question covers: long questions share many words with any
+  // long query, so rank alone says little; fuse() lets only questions covering enough vote.
+  const totalIdf = terms.reduce((n, t) => n + t.idf, 0);
+  const coverage =
+    list === "lq" && terms.length && totalIdf > 0
+      ? sql`(${sql.join(terms.map((t, i) => sql`${t.idf}::float8 * sign(${sql.raw(`tf${i}`)})`), sql` + `)}) / ${totalIdf}::float8`
+      : sql`NULL::float8`;
+  return sql`(SELECT ${list}::text AS list, y.id, y.article_id, ${score} AS score, y.question, ${coverage} AS coverage FROM (
+      SELECT x.id, x.article_id, x.question, ${k} AS k${sql.join(tfs, sql``)} FROM (
+        SELECT t.id, t.article_id, ${question} AS question, t.tsv || ''::tsvector AS v FROM ${table} t
+        WHERE t.id IN (SELECT ${matching}(${query.tsquery}::tsquery, ${MAX_SCORED_ROWS}::int))${articleFilter(sql`t.article_id`, o)} OFFSET 0) x OFFSET 0) y
     ORDER BY 4 DESC, y.id LIMIT ${limit})`;
 }
 
@@ -150,18 +176,21 @@ export async function fetchCandidates(tx: Transaction, o: CandidateOptions): Pro
   const parts: SQL[] = [];
   if (o.vector) {
     const v = sql`${JSON.stringify(o.vector)}::vector`;
-    parts.push(sql`(SELECT 'vc' AS list, c.id, c.article_id, c.embedding <=> ${v} AS score FROM kb_chunks c
+    parts.push(sql`(SELECT 'vc' AS list, c.id, c.article_id, c.embedding <=> ${v} AS score, NULL::text AS question, NULL::float8 AS coverage FROM kb_chunks c
       WHERE c.embedding_model = ${o.model}${articleFilter(sql`c.article_id`, o)}
       ORDER BY c.embedding <=> ${v} LIMIT ${o.perList})`);
     // Learned questions vote only when they are actually close: with few of them, the nearest is
     // often unrelated, and an unconditional rank-1 vote would pull its article into every search.
-    parts.push(sql`(SELECT * FROM (SELECT 'vq' AS list, q.id, q.article_id, q.embedding <=> ${v} AS score FROM kb_learned_questions q
+    parts.push(sql`(SELECT * FROM (SELECT 'vq' AS list, q.id, q.article_id, q.embedding <=> ${v} AS score, q.question, NULL::float8 AS coverage FROM kb_learned_questions q
       WHERE q.embedding_model = ${o.model}${articleFilter(sql`q.article_id`, o)}
       ORDER BY q.embedding <=> ${v} LIMIT ${o.perQuestionList}) near WHERE near.score < ${MAX_QUESTION_DISTANCE})`);
   }
-  if (o.lexical.chunks) parts.push(lexicalList("lc", sql`kb_chunks`, o.lexical.chunks, o, o.perList));
-  if (o.lexical.questions) parts.push(lexicalList("lq", sql`kb_learned_questions`, o.lexical.questions, o, o.perQuestionList));
+  if (o.lexical.chunks) parts.push(lexicalList("lc", o.lexical.chunks, o, o.perList));
+  if (o.lexical.questions) parts.push(lexicalList("lq", o.lexical.questions, o, o.perQuestionList));
   if (!parts.length) return [];
-  const rows = await queryRows<{ list: ListName; id: string; article_id: string; score: number }>(tx, sql.join(parts, sql` UNION ALL `));
-  return rows.map((r) => ({ list: r.list, id: r.id, articleId: r.article_id, score: Number(r.score) }));
+  const rows = await queryRows<{ list: ListName; id: string; article_id: string; score: number; question: string | null; coverage: number | null }>(
+    tx,
+    sql.join(parts, sql` UNION ALL `),
+  );
+  return rows.map((r) => ({ list: r.list, id: r.id, articleId: r.article_id, score: Number(r.score), question: r.question, coverage: r.coverage === null ? null : Number(r.coverage) }));
 }

@@ -89,8 +89,9 @@ function filtersOf(ctx: ServiceContext, input: ListTicketsInput): (SQL | undefin
     assignee,
     input.customerId ? eq(tickets.customerId, input.customerId) : undefined,
     input.tag ? arrayContains(tickets.tags, [input.tag.trim().toLowerCase()]) : undefined,
-    // Exactly the expression of the trigram index tickets_text_trgm_idx.
-    input.q ? sql`(${tickets.subject} || ' ' || ${tickets.description}) ILIKE ${`%${escapeLike(input.q)}%`}` : undefined,
+    // Through the trigram index (migration 0006: under row-level security a plain ILIKE here
+    // would read every visible ticket); the rows themselves are still read under the policy.
+    input.q ? sql`${tickets.id} IN (SELECT app_tickets_matching_text(${`%${escapeLike(input.q)}%`}))` : undefined,
     input.createdFrom ? sql`${tickets.createdAt} >= ${input.createdFrom}::timestamptz` : undefined,
     input.createdTo ? sql`${tickets.createdAt} < ${input.createdTo}::timestamptz` : undefined,
     input.sla ? slaCondition(input.sla) : undefined,
