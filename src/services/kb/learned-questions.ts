@@ -9,11 +9,18 @@ import type { Embedder } from "../../ai/embeddings/embedder.js";
 export type LearnedQuestionSource = "draft" | "answer_session" | "import";
 
 /** Longer "questions" are whole tickets: as examples they would match everything a little. */
-export const MAX_LEARNED_QUESTION_LENGTH = 1000;
+export const MAX_LEARNED_QUESTION_LENGTH = 300;
 
-/** Whitespace-collapsed, trimmed and capped: the form that is stored and deduplicated on. */
+/**
+ * The form that is stored and deduplicated on: the question's first paragraph (a ticket's
+ * opening line or title says what it is about; the log excerpts and history below it are what
+ * makes unrelated long tickets look alike), whitespace-collapsed, trimmed and capped.
+ */
 export function normalizeQuestion(question: string): string {
-  return question.replace(/\s+/g, " ").trim().slice(0, MAX_LEARNED_QUESTION_LENGTH);
+  const paragraphs = question.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
+  const first = paragraphs[0] ?? "";
+  const lead = first.split(/\s+/).length >= 3 || paragraphs.length === 1 ? first : paragraphs.slice(0, 2).join(" ");
+  return lead.replace(/\s+/g, " ").trim().slice(0, MAX_LEARNED_QUESTION_LENGTH);
 }
 
 export interface LearnedQuestionRow {

@@ -58,6 +58,12 @@ export interface SearchTuning {
   perList: number;
   perQuestionList: number;
   passagesPerArticle: number;
+  /** A learned question votes lexically only if it holds this share of the query's IDF weight. */
+  minQuestionCoverage: number;
+  /** Cosine below which a learned question is not evidence (related paraphrases score 0.5+). */
+  minQuestionSimilarity: number;
+  /** Cosine from which a learned question votes with its list's full weight. */
+  fullQuestionSimilarity: number;
 }
 
 /**
@@ -72,10 +78,10 @@ export const SEARCH_TUNING: SearchTuning = {
   perList: 40,
   perQuestionList: 20,
   passagesPerArticle: 3,
+  minQuestionCoverage: 0.5,
+  minQuestionSimilarity: 0.3,
+  fullQuestionSimilarity: 0.6,
 };
-
-/** Cosine below which a learned question is not evidence (related paraphrases score 0.5+). */
-const MIN_QUESTION_SIMILARITY = 0.3;
 
 interface ArticleAgg {
   articleId: string;
@@ -93,8 +99,11 @@ export function fuse(candidates: Candidate[], tuning: SearchTuning): ArticleAgg[
   for (const c of candidates) {
     // With few learned questions the nearest one is "rank 1" for any query at all; only a
     // reasonably similar one may vote.
-    if (c.list === "vq" && 1 - c.score < MIN_QUESTION_SIMILARITY) continue;
-    byList.set(c.list, [...(byList.get(c.list) ?? []), c]);
+    if (c.list === "vq" && 1 - c.score < tuning.minQuestionSimilarity) continue;
+    if (c.list === "lq" && (c.coverage ?? 0) < tuning.minQuestionCoverage) continue;
+    const rows = byList.get(c.list);
+    if (rows) rows.push(c);
+    else byList.set(c.list, [c]);
   }
   const chunkScore = new Map<string, { articleId: string; score: number }>();
   const articles = new Map<string, ArticleAgg>();
@@ -108,8 +117,14 @@ export function fuse(candidates: Candidate[], tuning: SearchTuning): ArticleAgg[
     const ascending = list === "vc" || list === "vq";
     rows.sort((x, y) => (ascending ? x.score - y.score : y.score - x.score) || x.id.localeCompare(y.id));
     const seen = new Set<string>();
-    rows.forEach((c, rank) => {
-      const vote = tuning.weights[list] / (tuning.rrfK + rank + 1);
+    rows.forEach((c, position) => {
+      // Chunks rank by position; learned questions by article (the first of each article).
+      const rank = list === "vc" || list === "lc" ? position : seen.size;
+      // A learned question's vote grows with its similarity: a near-duplicate of the query is
+      // strong evidence for its article, a question merely on the same topic is weak (long
+      // forum-style questions all look alike to each other).
+      const strength = list === "vq" ? Math.min(1, Math.max(0, (1 - c.score - tuning.minQuestionSimilarity) / (tuning.fullQuestionSimilarity - tuning.minQuestionSimilarity))) : 1;
+      const vote = (strength * tuning.weights[list]) / (tuning.rrfK + rank + 1);
       const a = agg(c.articleId);
       if (list === "vc" && (a.bestDistance === null || c.score < a.bestDistance)) a.bestDistance = c.score;
       if (list === "lc") a.bestLexical = Math.max(a.bestLexical, c.score);
@@ -181,8 +196,6 @@ export async function runSearch(
   const usable = vector && vector.some((x) => x !== 0) ? vector : null;
 
   return runAs(ctx.db, ctx.actor, async (tx) => {
-    // Filtered vector searches keep scanning the HNSW graph until enough rows pass (pgvector 0.8).
-    await tx.execute(sql`SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true)`);
     const lexical = await analyzeQuery(tx, q, stats);
     const candidates = await fetchCandidates(tx, {
       vector: usable,
@@ -201,14 +214,7 @@ export async function runSearch(
     );
     const questionOnly = ranked.filter((a) => a.chunks.size === 0).map((a) => a.articleId);
     const rows = await loadPassages(tx, chunkIds, questionOnly);
-    const questionIds = ranked.map((a) => a.questionId).filter((id): id is string => !!id);
-    const questions = questionIds.length
-      ? await queryRows<{ id: string; question: string }>(
-          tx,
-          sql`SELECT id, question FROM kb_learned_questions WHERE id = ANY(ARRAY[${sql.join(questionIds.map((id) => sql`${id}::uuid`), sql`, `)}]::uuid[])`,
-        )
-      : [];
-    const questionText = new Map(questions.map((r) => [r.id, r.question]));
+    const questionText = new Map(candidates.filter((c) => c.question !== null).map((c) => [c.id, c.question!]));
 
     const queryTerms = [...new Set(terms(q))].map((term) => ({ term, idf: stats.bm25Idf(term), known: stats.documentFrequency(term) > 0 }));
     const weights = new Map(queryTerms.map((t) => [t.term, t.idf]));
