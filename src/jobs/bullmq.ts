@@ -199,12 +199,18 @@ export function startWorkers(db: Database, processors: Processors, options: Work
         ...(queueName === "ai" && options.aiRateLimitPerMinute > 0 ? { limiter: { max: options.aiRateLimitPerMinute, duration: 60_000 } } : {}),
       },
     );
-    worker.on("completed", (job) => void markOutboxCompleted(db, job.id!).catch(() => {}));
+    worker.on("completed", (job) =>
+      void markOutboxCompleted(db, job.id!).catch((err: Error) => logger.warn({ jobId: job.id, err: err.message, cause: (err.cause as Error | undefined)?.message }, "could not mark the outbox row completed")),
+    );
     worker.on("failed", (job, err) => {
       if (!job) return;
       const final = job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === "UnrecoverableError";
       logger.warn({ job: job.name, jobId: job.id, attempt: job.attemptsMade, final, err: err.message }, "job attempt failed");
-      if (final) void markOutboxAttemptFailed(db, { id: job.id!, attempts: job.attemptsMade - 1 }, err.message, null).catch(() => {});
+      if (final) {
+        void markOutboxAttemptFailed(db, { id: job.id!, attempts: job.attemptsMade - 1 }, err.message, null).catch((e: Error) =>
+          logger.warn({ jobId: job.id, err: e.message }, "could not mark the outbox row failed"),
+        );
+      }
     });
     worker.on("error", (err) => logger.warn({ err: err.message, queue: queueName }, "worker connection error"));
     return worker;
