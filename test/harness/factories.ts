@@ -83,7 +83,7 @@ export async function createTicket(
 
 export async function createArticle(
   db: Executor,
-  attrs: { title?: string; body?: string; category?: string; tags?: string[]; status?: ArticleStatus; slug?: string } = {},
+  attrs: { title?: string; body?: string; category?: string; tags?: string[]; status?: ArticleStatus; slug?: string; updatedAt?: Date } = {},
 ) {
   const title = attrs.title ?? `Article ${unique()}`;
   const [article] = await db
@@ -95,6 +95,7 @@ export async function createArticle(
       category: attrs.category ?? "getting-started",
       tags: attrs.tags ?? [],
       status: attrs.status ?? "published",
+      ...(attrs.updatedAt ? { createdAt: attrs.updatedAt, updatedAt: attrs.updatedAt } : {}),
     })
     .returning();
   return article!;

@@ -153,8 +153,11 @@ describe("GET /kb/articles", () => {
   let ids: Record<string, string>;
   beforeAll(async () => {
     const db = ctx.database.db;
+    // A second apart: rows written within one clock tick (PGlite's clock ticks in ms) would
+    // tie on updated_at and fall back to id order, which is not the order of creation.
+    let second = 0;
     const make = async (slug: string, status: "draft" | "published" | "archived", category: string, tags: string[]) =>
-      (await createArticle(db, { slug, title: `List ${slug}`, status, category, tags })).id;
+      (await createArticle(db, { slug, title: `List ${slug}`, status, category, tags, updatedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, ++second)) })).id;
     ids = {
       pub1: await make("list-pub-1", "published", "billing", ["refund"]),
       pub2: await make("list-pub-2", "published", "billing", ["invoice"]),
