@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from "./config.js";
 import { createLogger } from "./logger.js";
 import { migrateCommand, seedCommand, serveCommand, workerCommand } from "./cli/commands.js";
 import { aiTrainCommand } from "./cli/ai-commands.js";
+import { evalCommand } from "./cli/eval-commands.js";
 import { kbImportCommand, kbReindexCommand } from "./cli/kb-commands.js";
 
 const USAGE = `usage: autocrm <command>
@@ -15,12 +16,15 @@ const USAGE = `usage: autocrm <command>
   kb import <dir | articles.jsonl>   import markdown (front matter) or canonical jsonl articles, then index them
   kb reindex [--force]               re-embed chunks made by another model or out of date
   ai train                           retrain the local triage classifiers from agent-confirmed tickets
+  eval [classify|retrieval|drafts] (--data <dir> | --all <root>)   measure the AI on canonical datasets
+                                     (autocrm eval --help for the options)
 `;
 
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, strict: false, options: { help: { type: "boolean", short: "h" }, queues: { type: "string" }, force: { type: "boolean" } } });
   const [command] = positionals;
-  if (!command || values.help) {
+  // `eval` has options and a help text of its own.
+  if (!command || (values.help && command !== "eval")) {
     process.stdout.write(USAGE);
     return command || values.help ? 0 : 2;
   }
@@ -71,6 +75,8 @@ async function main(argv: string[]): Promise<number> {
       await aiTrainCommand(config, logger);
       return 0;
     }
+    case "eval":
+      return evalCommand(config, argv.slice(argv.indexOf("eval") + 1));
     default:
       process.stderr.write(`unknown command "${command}"\n${USAGE}`);
       return 2;

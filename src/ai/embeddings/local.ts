@@ -1,6 +1,7 @@
 import { EMBEDDING_DIMENSIONS } from "../../../db/schema/columns.js";
 import { termOf, words } from "./analyzer.js";
 import { l2Normalize, type CorpusStats, type EmbedKind, type EmbedOptions, type Embedder } from "./embedder.js";
+import { hash32 } from "../stable-hash.js";
 
 /**
  * The offline, deterministic embedder: feature hashing of stemmed words and character n-grams
@@ -90,17 +91,4 @@ function addFeature(v: Float64Array, feature: string, weight: number): void {
   v[(h >>> 1) % v.length]! += h & 1 ? -weight : weight;
 }
 
-/** FNV-1a with a murmur3 finaliser: fast, stable across platforms, well mixed in the low bits. */
-export function hash32(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
+export { hash32 };
