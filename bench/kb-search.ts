@@ -21,7 +21,7 @@ import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
-import { openDatabase, pgliteExtensions, queryRows, type DatabaseHandle } from "../db/client.js";
+import { openDatabase, pgliteOptions, queryRows, type DatabaseHandle } from "../db/client.js";
 import { runMigrations } from "../db/migrate.js";
 import { kbArticles, kbChunks, kbLearnedQuestions, users } from "../db/schema/index.js";
 import { LocalEmbedder } from "../src/ai/embeddings/local.js";
@@ -128,7 +128,7 @@ async function main() {
   const started = performance.now();
   const reuse = snapshot !== undefined && existsSync(snapshot);
   const database = reuse
-    ? await openDatabase({ pglite: await PGlite.create({ loadDataDir: new Blob([readFileSync(snapshot)]), extensions: pgliteExtensions }) })
+    ? await openDatabase({ pglite: await PGlite.create(pgliteOptions({ loadDataDir: new Blob([readFileSync(snapshot)]) })) })
     : await load(articles, embedder);
   if (snapshot && !reuse) writeFileSync(snapshot, Buffer.from(await (await database.pglite!.dumpDataDir("none")).arrayBuffer()));
   // A snapshot made before a newer migration gets it now (policies and functions search relies on).

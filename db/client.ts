@@ -1,14 +1,14 @@
-import { mkdirSync } from "node:fs";
-import { PGlite } from "@electric-sql/pglite";
-import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
-import { vector } from "@electric-sql/pglite-pgvector";
+import type { PGlite } from "@electric-sql/pglite";
 import { sql, type SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import type { ExtractTablesWithRelations } from "drizzle-orm";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
+import { drizzleClient, openPglite } from "./pglite.js";
 import * as schema from "./schema/index.js";
+
+export { openPglite, pgliteExtensions, pgliteOptions } from "./pglite.js";
 
 export type Schema = typeof schema;
 /** Either driver: services are written against this and never know which one runs. */
@@ -26,14 +26,12 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-export const pgliteExtensions = { vector, pg_trgm };
-
 export interface OpenDatabaseOptions {
   /** postgres:// URL; when absent the embedded PGlite is used. */
   url?: string;
   /** PGlite data directory; omit for an in-memory database. */
   dataDir?: string;
-  /** Use this PGlite instance instead of opening one (tests). */
+  /** Use this PGlite instance instead of opening one (tests); open it with pgliteOptions(). */
   pglite?: PGlite;
   poolMax?: number;
 }
@@ -41,7 +39,7 @@ export interface OpenDatabaseOptions {
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   if (options.url) return openPostgres(options.url, options.poolMax ?? 10);
   const pglite = options.pglite ?? (await openPglite(options.dataDir));
-  const db = drizzlePglite(pglite, { schema }) as unknown as Database;
+  const db = drizzlePglite(drizzleClient(pglite), { schema }) as unknown as Database;
   return {
     db,
     driver: "pglite",
@@ -51,12 +49,6 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       if (!pglite.closed) await pglite.close();
     },
   };
-}
-
-export async function openPglite(dataDir?: string): Promise<PGlite> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const pglite = await PGlite.create(dataDir, { extensions: pgliteExtensions });
-  return pglite;
 }
 
 function openPostgres(url: string, max: number): DatabaseHandle {

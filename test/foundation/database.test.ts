@@ -3,7 +3,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, pgliteExtensions, queryRows, type DatabaseHandle } from "../../db/client.js";
+import { openDatabase, pgliteOptions, queryRows, type DatabaseHandle } from "../../db/client.js";
 import { runMigrations } from "../../db/migrate.js";
 import { EMBEDDING_DIMENSIONS, kbArticles, kbChunks, tickets, users } from "../../db/schema/index.js";
 
@@ -76,7 +76,7 @@ describe("database drivers run the same migrations and queries", () => {
     let handle: DatabaseHandle;
 
     beforeAll(async () => {
-      pglite = await PGlite.create({ extensions: pgliteExtensions });
+      pglite = await PGlite.create(pgliteOptions());
       const port = await freePort();
       server = new PGLiteSocketServer({ db: pglite, port, host: "127.0.0.1" });
       await server.start();

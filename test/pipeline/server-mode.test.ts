@@ -5,7 +5,7 @@ import { PGlite } from "@electric-sql/pglite";
 import type { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, pgliteExtensions, type DatabaseHandle } from "../../db/client.js";
+import { openDatabase, pgliteOptions, type DatabaseHandle } from "../../db/client.js";
 import { runMigrations } from "../../db/migrate.js";
 import { aiDrafts, outbox, tickets, users } from "../../db/schema/index.js";
 import { seedDemo } from "../../db/seed/seed.js";
@@ -49,7 +49,7 @@ const tokenOf = async (email: string) => {
 };
 
 beforeAll(async () => {
-  pglite = await PGlite.create({ extensions: pgliteExtensions });
+  pglite = await PGlite.create(pgliteOptions());
   const direct = await openDatabase({ pglite });
   await runMigrations(direct);
   await seedDemo(direct.db, { kbDir: DEMO_KB_DIR });
