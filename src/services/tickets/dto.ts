@@ -4,7 +4,7 @@ import { slaState } from "./sla.js";
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 /** What the API shows of a ticket. `metadata` (triage internals) stays inside. */
-export function toTicketDto(row: TicketRow, now: Date = new Date()) {
+export function toTicketDto(row: Omit<TicketRow, "metadata">, now: Date = new Date()) {
   return {
     id: row.id,
     number: row.number,

@@ -1,4 +1,4 @@
-import { and, arrayContains, asc, desc, eq, inArray, isNull, sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import { and, arrayContains, asc, desc, eq, getTableColumns, inArray, isNull, sql, type AnyColumn, type SQL, type SQLWrapper } from "drizzle-orm";
 import { runAs } from "../../../db/scoped.js";
 import {
   TICKET_PRIORITIES,
@@ -9,7 +9,7 @@ import {
 } from "../../../db/schema/index.js";
 import { actorId } from "../../auth/actor.js";
 import { AppError, invalidField } from "../../errors.js";
-import { decodeCursor, encodeCursor } from "../../http/pagination.js";
+import { decodeCursor, encodeCursor, sortKeyOf } from "../../http/pagination.js";
 import { escapeLike } from "../accounts/users.js";
 import type { ServiceContext } from "../context.js";
 import { ticketVisibility } from "./access.js";
@@ -46,9 +46,9 @@ function rankOf(column: SQLWrapper, values: readonly string[]): SQL {
 // Each sort: the key expression, how its value travels in the cursor (text keeps the
 // microseconds a JS Date would drop), and how the cursor value is checked and cast back.
 const TIMESTAMP_KEY = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
-const timestampSort = (column: SQLWrapper) => ({
+const timestampSort = (column: AnyColumn) => ({
   key: sql`${column}`,
-  cursorValue: sql<string>`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+  cursorValue: sortKeyOf(column),
   valid: (v: unknown) => typeof v === "string" && TIMESTAMP_KEY.test(v),
   cast: (v: unknown) => sql`${v}::timestamptz`,
 });
@@ -65,6 +65,9 @@ const SORTS = {
   priority: rankSort(rankOf(tickets.priority, TICKET_PRIORITIES), TICKET_PRIORITIES.length),
   status: rankSort(rankOf(tickets.status, TICKET_STATUSES), TICKET_STATUSES.length),
 } satisfies Record<ListSort, unknown>;
+
+/** Everything the DTO shows; triage's metadata can be large and is never shown. */
+const { metadata: _metadata, ...LISTED_COLUMNS } = getTableColumns(tickets);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -128,7 +131,7 @@ export async function listTickets(ctx: ServiceContext, input: ListTicketsInput):
 
   const rows = await runAs(ctx.db, ctx.actor, (tx) =>
     tx
-      .select({ ticket: tickets, cursorValue: sort.cursorValue })
+      .select({ ticket: LISTED_COLUMNS, cursorValue: sort.cursorValue })
       .from(tickets)
       .where(and(...filters))
       .orderBy(dir(sort.key), dir(tickets.id))
