@@ -169,7 +169,8 @@ export interface VectorizerJSON {
 
 export class Vectorizer {
   private readonly index: Map<string, number>;
-  private readonly blocks: Uint8Array;
+  /** Each term's block (0 = words, bigrams and subject words, 1 = skip pairs, 2 = characters): views.ts. */
+  readonly blocks: Uint8Array;
 
   private constructor(
     readonly options: FeatureOptions,

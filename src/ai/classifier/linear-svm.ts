@@ -33,6 +33,11 @@ export interface SvmOptions {
    * warm start when trying the next C of a grid, which converges in a few passes.
    */
   warmStart?: Float64Array;
+  /**
+   * Per-label feature scales, label-major (scale[k·D + j]): label k's binary problem sees feature j
+   * multiplied by it (see nb-scaling.ts). The returned weights already include the scale.
+   */
+  featureScale?: Float32Array;
 }
 
 /** Same stream for the same seed on every machine (mulberry32). */
@@ -72,21 +77,27 @@ export function trainOneVsRestSvm(p: LinearProblem, opts: SvmOptions): LinearWei
   const D = p.numFeatures;
   const weights = new Float64Array(D * K);
   const bias = new Float64Array(K);
-  const sqNorm = Float64Array.from(p.vectors, (x) => {
-    let s = BIAS * BIAS;
-    for (const v of x.values) s += v * v;
-    return s;
-  });
   const w = new Float32Array(D + 1);
   const rows = p.rows ?? toCsr(p.vectors);
   const n = p.vectors.length;
   const alphas = new Float64Array(n * K);
   if (opts.warmStart) alphas.set(opts.warmStart);
+  const scaled = opts.featureScale ? { ...rows, values: new Float32Array(rows.values.length) } : rows;
+  const sqNorm = new Float64Array(n);
   for (let k = 0; k < K; k++) {
+    const scale = opts.featureScale?.subarray(k * D, (k + 1) * D);
+    if (scale || k === 0) {
+      if (scale) for (let m = 0; m < rows.values.length; m++) scaled.values[m] = rows.values[m]! * scale[rows.indices[m]!]!;
+      for (let i = 0; i < n; i++) {
+        let s = BIAS * BIAS;
+        for (let m = scaled.indptr[i]!; m < scaled.indptr[i + 1]!; m++) s += scaled.values[m]! ** 2;
+        sqNorm[i] = s;
+      }
+    }
     const alpha = alphas.subarray(k * n, (k + 1) * n);
-    initWeights(p, rows, k, alpha, w);
-    solveBinary(p, rows, k, sqNorm, w, alpha, opts, seededRandom(opts.seed + 7919 * k));
-    for (let j = 0; j < D; j++) weights[j * K + k] = w[j]!;
+    initWeights(p, scaled, k, alpha, w);
+    solveBinary(p, scaled, k, sqNorm, w, alpha, opts, seededRandom(opts.seed + 7919 * k));
+    for (let j = 0; j < D; j++) weights[j * K + k] = scale ? w[j]! * scale[j]! : w[j]!;
     bias[k] = w[D]! * BIAS;
   }
   return { weights, bias, alpha: alphas };
