@@ -76,6 +76,12 @@ export const kbChunks = pgTable(
       .generatedAlwaysAs(sql`to_tsvector('english', content)`),
     embedding: vector("embedding", { dimensions: EMBEDDING_DIMENSIONS }),
     embeddingModel: text("embedding_model"),
+    /**
+     * Whether the article is published, kept by triggers (migration 0008) in the same transaction
+     * as the article's status: the read policy tests this column instead of looking the article up
+     * for every row a search touches. Whatever a writer puts here, the trigger overwrites.
+     */
+    published: boolean("published").notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [
@@ -114,6 +120,8 @@ export const kbLearnedQuestions = pgTable(
       .generatedAlwaysAs(sql`to_tsvector('english', question)`),
     embedding: vector("embedding", { dimensions: EMBEDDING_DIMENSIONS }),
     embeddingModel: text("embedding_model"),
+    /** As kb_chunks.published. */
+    published: boolean("published").notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [

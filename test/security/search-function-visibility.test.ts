@@ -77,3 +77,44 @@ describe("search functions agree with the read policies", () => {
     }
   });
 });
+
+// Migration 0008: chunks and learned questions carry their article's published flag, kept by
+// triggers; the read policies test it. The flag must follow the article in the same transaction
+// and cannot be set by whoever writes the row.
+describe("the published flag behind the KB read policies", () => {
+  const customerSees = async (table: "kb_chunks" | "kb_learned_questions", articleId: string) =>
+    (await runAs(handle.db, actors.customerA!, (tx) => queryRows(tx, sql`SELECT id FROM ${sql.raw(table)} WHERE article_id = ${articleId}::uuid`))).length;
+
+  it("follows the article's status at once, for chunks and learned questions", async () => {
+    const db = handle.db;
+    const embedder = createEmbedder(loadConfig({ LOG_LEVEL: "silent" }));
+    const article = await createArticle(db, { title: "Flag follows status", body: "## One\n\nSome text.\n\n## Two\n\nMore text." });
+    await indexArticle({ db, embedder }, article.id);
+    await db.execute(sql`INSERT INTO kb_learned_questions (article_id, question, source) VALUES (${article.id}::uuid, 'does the flag follow?', 'import')`);
+    expect([await customerSees("kb_chunks", article.id), await customerSees("kb_learned_questions", article.id)]).toEqual([1, 1]);
+
+    await runAs(db, actors.admin!, async (tx) => {
+      await tx.update(kbArticles).set({ status: "archived" }).where(sql`${kbArticles.id} = ${article.id}`);
+      // Within the same transaction the rows are already hidden from customers' policy.
+      const flags = await queryRows<{ published: boolean }>(tx, sql`SELECT published FROM kb_chunks WHERE article_id = ${article.id}::uuid`);
+      expect(flags.every((f) => f.published === false)).toBe(true);
+    });
+    expect([await customerSees("kb_chunks", article.id), await customerSees("kb_learned_questions", article.id)]).toEqual([0, 0]);
+
+    await db.update(kbArticles).set({ status: "published" }).where(sql`${kbArticles.id} = ${article.id}`);
+    expect([await customerSees("kb_chunks", article.id), await customerSees("kb_learned_questions", article.id)]).toEqual([1, 1]);
+  });
+
+  it("cannot be set by a writer: the triggers overwrite it from the article", async () => {
+    const db = handle.db;
+    const draft = await createArticle(db, { title: "Still a draft", status: "draft" });
+    await runAs(db, actors.admin!, (tx) =>
+      tx.execute(sql`INSERT INTO kb_chunks (article_id, article_version, position, content, token_count, published) VALUES (${draft.id}::uuid, 1, 0, 'secret draft text', 3, true)`),
+    );
+    await runAs(db, actors.admin!, (tx) => tx.execute(sql`UPDATE kb_chunks SET published = true WHERE article_id = ${draft.id}::uuid`));
+    await db.execute(sql`INSERT INTO kb_learned_questions (article_id, question, source, published) VALUES (${draft.id}::uuid, 'a secret question', 'import', true)`);
+    expect([await customerSees("kb_chunks", draft.id), await customerSees("kb_learned_questions", draft.id)]).toEqual([0, 0]);
+    const [flag] = await queryRows<{ published: boolean }>(db, sql`SELECT published FROM kb_chunks WHERE article_id = ${draft.id}::uuid`);
+    expect(flag!.published).toBe(false);
+  });
+});
