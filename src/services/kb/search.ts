@@ -166,17 +166,22 @@ async function loadPassages(tx: Transaction, chunkIds: string[], articleIds: str
     // Articles found only through a learned question: show their opening chunk.
     ...(articleIds.length ? [sql`(c.article_id = ANY(${ids(articleIds)}) AND c.position = 0)`] : []),
   ];
-  // The stored content starts with the "Title > Heading" line; passages are shown without it.
   // Chunks first (by key), then their articles: without the fence the planner, short of
   // statistics (embedded PGlite never auto-analyzes), walks every article instead.
-  return queryRows<PassageRow>(
+  const rows = await queryRows<PassageRow>(
     tx,
     sql`WITH c AS MATERIALIZED (SELECT c.id, c.article_id, c.heading_path, c.content FROM kb_chunks c WHERE ${sql.join(which, sql` OR `)})
-        SELECT c.id, c.article_id, c.heading_path, substr(c.content, strpos(c.content, E'\n\n') + 2) AS content,
-          a.slug, a.title, a.category, a.tags
+        SELECT c.id, c.article_id, c.heading_path, c.content, a.slug, a.title, a.category, a.tags
         FROM c JOIN kb_articles a ON a.id = c.article_id
         WHERE a.status = 'published'`,
   );
+  // The stored content starts with the "Title > Heading" line; passages are shown without it.
+  // (Cut here: in SQL, strpos and substr each decompressed the text again.)
+  for (const r of rows) {
+    const body = r.content.indexOf("\n\n");
+    if (body >= 0) r.content = r.content.slice(body + 2);
+  }
+  return rows;
 }
 
 export async function searchKb(ctx: ServiceContext, input: SearchInput): Promise<SearchResult> {
