@@ -4,6 +4,7 @@
 // Target (issue 3): the API reaches at least half the raw rate. It reports; it never fails.
 //   npx tsx bench/tickets-http.ts [--tickets 100000] [--duration 10] [--connections 10]
 //                                 [--rounds 2] [--workers 1] [--warmup 2] [--profile]
+//                                 [--cases create,list,filter]
 // Each measurement's --duration is split into --rounds that alternate API and raw, so a shared
 // machine's changing load hits both sides alike. --workers 1 fires the requests from a worker
 // thread, so the load generator does not share the server's thread (which also runs PGlite's
@@ -43,6 +44,7 @@ const { values: args } = parseArgs({
     workers: { type: "string", default: "1" },
     warmup: { type: "string", default: "2" },
     profile: { type: "boolean", default: false },
+    cases: { type: "string", default: "create,list,filter" },
   },
 });
 const TICKETS = Number(args.tickets);
@@ -204,7 +206,8 @@ async function main() {
   if (firstPage.data?.length !== 25) throw new Error(`expected 25 tickets on the first page, got ${firstPage.data?.length}`);
 
   const results: Measured[] = [];
-  for (const c of CASES) {
+  const chosen = new Set(args.cases.split(","));
+  for (const c of CASES.filter((c) => chosen.has(c.key))) {
     process.stderr.write(`measuring ${c.name} …\n`);
     const url = `${base}${c.path}`;
     // The raw write runs in its own transaction, like the API's; the reads are single statements.
