@@ -3,22 +3,10 @@
 //     [--char=2-5] [--pair=3] [--minDf=2] [--wordWeight=1] [--charWeight=1] [--folds=4] [--json]
 // Trains on train.jsonl, predicts test.jsonl, prints accuracy, macro-F1, timing and the
 // accuracy-vs-coverage curve that sets triage's abstain threshold.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { classificationReport, type Scored } from "../src/ai/classifier/metrics.js";
 import { TextClassifier } from "../src/ai/classifier/model.js";
-import { trainClassifier, type TrainingExample, type TrainOptions } from "../src/ai/classifier/train.js";
-
-interface Row extends TrainingExample {
-  id: string;
-}
-
-function readJsonl(path: string): Row[] {
-  return readFileSync(path, "utf8")
-    .split("\n")
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as Row);
-}
+import { trainClassifier, type TrainOptions } from "../src/ai/classifier/train.js";
+import { loadClassify } from "./datasets.js";
 
 function parseArgs(argv: string[]): { dir: string; options: TrainOptions; json: boolean } {
   const flags = new Map<string, string>();
@@ -54,8 +42,7 @@ const pct = (v: number) => (v * 100).toFixed(1).padStart(5) + "%";
 
 function main(): void {
   const { dir, options, json } = parseArgs(process.argv.slice(2));
-  const train = readJsonl(join(dir, "train.jsonl"));
-  const test = readJsonl(join(dir, "test.jsonl"));
+  const { train, test } = loadClassify(dir);
 
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();

@@ -91,7 +91,7 @@ export function loadRetrieval(dir: string): { articles: ArticleRow[]; queries: Q
   return { articles: readJsonl(join(dir, "articles.jsonl"), articleRow), queries: readJsonl(join(dir, "queries.jsonl"), queryRow) };
 }
 
-/** The split hash (src/ai/stable-hash.ts): the same one evals/retrieval-quick.ts split on. */
+/** The split hash (src/ai/stable-hash.ts): every eval tool splits and samples by it. */
 export const stableHash = hash32;
 
 /** A position in [0, 1) fixed by the id: fractions and samples chosen by it are reproducible. */

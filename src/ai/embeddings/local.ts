@@ -91,4 +91,3 @@ function addFeature(v: Float64Array, feature: string, weight: number): void {
   v[(h >>> 1) % v.length]! += h & 1 ? -weight : weight;
 }
 
-export { hash32 };
