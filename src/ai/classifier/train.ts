@@ -56,9 +56,6 @@ export interface TrainOptions {
   maxWeights?: number;
 }
 
-export { fitTemperature } from "./calibration.js";
-export { stratifiedFolds } from "./cross-validation.js";
-
 // The NB smoothing and the offset penalty were set once by cross-validation on the train splits of
 // the public data sets (evals/), as general constants; nothing here depends on which data it sees.
 // NB scaling sees the words only: on character n-grams it cost as much again and added nothing.
