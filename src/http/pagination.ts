@@ -53,12 +53,16 @@ export function sortKeyFromPgText(value: unknown): string {
 const SORT_KEY = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** A value sortKeyOf produced (so a forged cursor is a 400, not a cast error). */
+export const isSortKey = (v: unknown): v is string => typeof v === "string" && SORT_KEY.test(v);
+export const isUuid = (v: unknown): v is string => typeof v === "string" && UUID.test(v);
+
 /** Keyset cursor over (timestamp, id); checked here so a forged cursor is a 400, not a cast error. */
 export function decodeKeyset(cursor: string | undefined): { at: string; id: string } | undefined {
   const value = decodeCursor(cursor, 2);
   if (!value) return undefined;
   const [at, id] = value;
-  if (typeof at === "string" && SORT_KEY.test(at) && typeof id === "string" && UUID.test(id)) return { at, id };
+  if (isSortKey(at) && isUuid(id)) return { at, id };
   throw new AppError("VALIDATION_FAILED", "query.cursor: not a cursor returned by this endpoint", [
     { field: "query.cursor", message: "not a cursor returned by this endpoint" },
   ]);

@@ -9,7 +9,7 @@ import {
 } from "../../../db/schema/index.js";
 import { actorId } from "../../auth/actor.js";
 import { AppError, invalidField } from "../../errors.js";
-import { decodeCursor, encodeCursor, sortKeyOf } from "../../http/pagination.js";
+import { decodeCursor, encodeCursor, isSortKey, isUuid, sortKeyOf } from "../../http/pagination.js";
 import { escapeLike } from "../accounts/users.js";
 import type { ServiceContext } from "../context.js";
 import { ticketVisibility } from "./access.js";
@@ -45,11 +45,10 @@ function rankOf(column: SQLWrapper, values: readonly string[]): SQL {
 
 // Each sort: the key expression, how its value travels in the cursor (text keeps the
 // microseconds a JS Date would drop), and how the cursor value is checked and cast back.
-const TIMESTAMP_KEY = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 const timestampSort = (column: AnyColumn) => ({
   key: sql`${column}`,
   cursorValue: sortKeyOf(column),
-  valid: (v: unknown) => typeof v === "string" && TIMESTAMP_KEY.test(v),
+  valid: isSortKey,
   cast: (v: unknown) => sql`${v}::timestamptz`,
 });
 const rankSort = (rank: SQL, size: number) => ({
@@ -68,8 +67,6 @@ const SORTS = {
 
 /** Everything the DTO shows; triage's metadata can be large and is never shown. */
 const { metadata: _metadata, ...LISTED_COLUMNS } = getTableColumns(tickets);
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function badCursor(): AppError {
   return invalidField("query.cursor", "not a cursor returned by this endpoint for this sort");
@@ -121,7 +118,7 @@ export async function listTickets(ctx: ServiceContext, input: ListTicketsInput):
   const after = decodeCursor(input.cursor, 4);
   if (after) {
     const [cursorSort, cursorOrder, key, id] = after;
-    if (cursorSort !== sortName || cursorOrder !== order || !sort.valid(key) || typeof id !== "string" || !UUID.test(id)) {
+    if (cursorSort !== sortName || cursorOrder !== order || !sort.valid(key) || !isUuid(id)) {
       throw badCursor();
     }
     const cmp = order === "asc" ? sql`>` : sql`<`;
