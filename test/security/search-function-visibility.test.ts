@@ -117,4 +117,15 @@ describe("the published flag behind the KB read policies", () => {
     const [flag] = await queryRows<{ published: boolean }>(db, sql`SELECT published FROM kb_chunks WHERE article_id = ${draft.id}::uuid`);
     expect(flag!.published).toBe(false);
   });
+
+  it("is recomputed when a row moves to another article", async () => {
+    const db = handle.db;
+    const from = await createArticle(db, { title: "Moves from a draft", status: "draft" });
+    const to = await createArticle(db, { title: "Moves to a published one", status: "published" });
+    await db.execute(sql`INSERT INTO kb_chunks (article_id, article_version, position, content, token_count) VALUES (${from.id}::uuid, 1, 0, 'moving text', 2)`);
+    await db.execute(sql`UPDATE kb_chunks SET article_id = ${to.id}::uuid WHERE article_id = ${from.id}::uuid`);
+    expect(await customerSees("kb_chunks", to.id)).toBe(1);
+    await db.execute(sql`UPDATE kb_chunks SET article_id = ${from.id}::uuid WHERE article_id = ${to.id}::uuid`);
+    expect(await customerSees("kb_chunks", from.id)).toBe(0);
+  });
 });
