@@ -57,6 +57,10 @@ interface Entry {
 
 const cache = new WeakMap<Database, Entry>();
 
+// The number of chunks and the newest created_at, selected as `n` and `latest`.
+const SIGNATURE_COLUMNS = sql`count(*)::int AS n, max(created_at)::text AS latest`;
+const signatureOf = (row: { n: number; latest: string | null } | undefined) => `${row?.n ?? 0}/${row?.latest ?? ""}`;
+
 /**
  * Chunks are never edited in place (an article's are replaced), so their number and the newest
  * created_at change whenever the indexed text does. (Re-embedding leaves the text, and so the
@@ -64,20 +68,20 @@ const cache = new WeakMap<Database, Entry>();
  */
 async function chunkSignature(db: Database): Promise<string> {
   const [row] = await runAs(db, SYSTEM, (tx) =>
-    queryRows<{ n: number; latest: string | null }>(tx, sql`SELECT count(*)::int AS n, max(created_at)::text AS latest FROM kb_chunks`),
+    queryRows<{ n: number; latest: string | null }>(tx, sql`SELECT ${SIGNATURE_COLUMNS} FROM kb_chunks`),
   );
-  return `${row?.n ?? 0}/${row?.latest ?? ""}`;
+  return signatureOf(row);
 }
 
 async function count(db: Database): Promise<{ stats: TermStats; signature: string }> {
   return runAs(db, SYSTEM, async (tx) => {
     const [total] = await queryRows<{ n: number; avg: number | null; latest: string | null }>(
       tx,
-      sql`SELECT count(*)::int AS n, avg(length(tsv))::float8 AS avg, max(created_at)::text AS latest FROM kb_chunks`,
+      sql`SELECT ${SIGNATURE_COLUMNS}, avg(length(tsv))::float8 AS avg FROM kb_chunks`,
     );
     const rows = await queryRows<{ word: string; ndoc: number }>(tx, sql`SELECT word, ndoc FROM ts_stat('SELECT tsv FROM kb_chunks')`);
     const stats = new TermStats(total?.n ?? 0, new Map(rows.map((r) => [r.word, Number(r.ndoc)])), Number(total?.avg ?? 0));
-    return { stats, signature: `${total?.n ?? 0}/${total?.latest ?? ""}` };
+    return { stats, signature: signatureOf(total) };
   });
 }
 
