@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import type { DatabaseHandle } from "../../db/client.js";
 import { getTermStats } from "../../src/services/kb/term-stats.js";
 import { createTestDatabase } from "../harness/database.js";
+import { createArticle } from "../harness/factories.js";
 
 // Term statistics are kept in memory and refreshed by age for changes other processes make; a
 // refresh recounts only when the chunks actually changed.
@@ -19,8 +20,7 @@ describe("getTermStats", () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    const rows = (await database.db.execute(sql`INSERT INTO kb_articles (slug, title, body, category, status) VALUES ('t', 'T', '-', 'technical', 'published') RETURNING id`)) as unknown as { rows: { id: string }[] };
-    articleId = rows.rows[0]!.id;
+    articleId = (await createArticle(database.db, { title: "T", body: "-" })).id;
     await addChunk("the first chunk mentions invoices", 0);
   });
   afterEach(() => vi.restoreAllMocks());
