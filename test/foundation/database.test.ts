@@ -1,20 +1,12 @@
-import { createServer } from "node:net";
 import { PGlite } from "@electric-sql/pglite";
-import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import type { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, pgliteOptions, queryRows, type DatabaseHandle } from "../../db/client.js";
 import { runMigrations } from "../../db/migrate.js";
 import { EMBEDDING_DIMENSIONS, kbArticles, kbChunks, tickets, users } from "../../db/schema/index.js";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
+import { startPgliteServer } from "../harness/pglite-server.js";
+import { freePort } from "../harness/processes.js";
 
 const unit = (i: number) => Array.from({ length: EMBEDDING_DIMENSIONS }, (_, j) => (j === i ? 1 : 0));
 
@@ -78,9 +70,7 @@ describe("database drivers run the same migrations and queries", () => {
     beforeAll(async () => {
       pglite = await PGlite.create(pgliteOptions());
       const port = await freePort();
-      server = new PGLiteSocketServer({ db: pglite, port, host: "127.0.0.1" });
-      await server.start();
-      // pglite-socket serves one connection at a time.
+      server = await startPgliteServer(pglite, port);
       handle = await openDatabase({ url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`, poolMax: 1 });
     });
 

@@ -1,12 +1,12 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import type { TestProject } from "vitest/node";
 import { openDatabase } from "../../db/client.js";
 import { runMigrations } from "../../db/migrate.js";
+import { freePort } from "./processes.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -40,17 +40,6 @@ async function answers(url: string): Promise<boolean> {
   } finally {
     client.disconnect();
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
 }
 
 /** REDIS_URL, else 127.0.0.1:6379, else a private redis-server on a free port, else a clear failure. */

@@ -4,12 +4,15 @@ import { join } from "node:path";
 
 const MAIN = join(process.cwd(), "src/main.ts");
 
+/** A port nothing listens on at the moment (for a server a test starts). */
 export function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
     });
+    server.on("error", reject);
   });
 }
 
