@@ -30,6 +30,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { openDatabase, pgliteOptions, queryRows, type DatabaseHandle } from "../db/client.js";
 import { runMigrations } from "../db/migrate.js";
 import { kbArticles, kbChunks, kbLearnedQuestions, users } from "../db/schema/index.js";
+import { seededRandom } from "../src/ai/classifier/linear-svm.js";
 import { LocalEmbedder } from "../src/ai/embeddings/local.js";
 import { loadConfig } from "../src/config.js";
 import { createLogger } from "../src/logger.js";
@@ -47,16 +48,8 @@ const LEARNED = Number(values.learned ?? 2_000);
 const CHUNKS_PER_ARTICLE = 10;
 const VOCABULARY = 20_000;
 
-/** mulberry32: a seeded PRNG, so every run builds the same KB and asks the same questions. */
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = prng(42);
+// Seeded, so every run builds the same KB and asks the same questions.
+const rand = seededRandom(42);
 const SYLLABLES = ["ka", "lo", "mi", "ren", "tas", "vo", "qui", "dor", "pel", "sun", "bra", "ex", "ni", "tor", "ga", "lix", "mon", "fa", "ri", "zel"];
 const vocabulary = Array.from({ length: VOCABULARY }, (_, i) => {
   let w = "";
@@ -176,7 +169,7 @@ async function main() {
     notifyJobs: () => {},
   };
   // Queries draw from their own generator, so a restored snapshot asks the same questions.
-  const qrand = prng(7);
+  const qrand = seededRandom(7);
   const queries = Array.from({ length: QUERIES + 20 }, () => {
     const source = Math.floor(qrand() * articles);
     const topic = topicOf(source);

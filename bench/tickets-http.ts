@@ -12,7 +12,6 @@
 // Besides wall-clock rates it reports rates per CPU-second of the server's thread (Linux: read
 // from /proc), which other processes on a busy machine disturb far less than the wall clock.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -32,6 +31,7 @@ import { LocalDiskStorage } from "../src/services/attachments/storage.js";
 import type { ServiceContext } from "../src/services/context.js";
 import { createTicket } from "../src/services/tickets/create.js";
 import { listTickets } from "../src/services/tickets/list.js";
+import { freePort } from "../test/harness/processes.js";
 import { createProcessors } from "../workers/processors.js";
 import { cannon as fire, combine, cpuRate, loop, percentiles, printTable, rate, secondsPerOp, type Sample } from "./measure.js";
 
@@ -57,16 +57,6 @@ const TARGET = 0.5;
 
 const TICKET_BODY = { subject: "Cannot export invoices", description: "The export page times out after the last update." };
 const MEDIUM = demoSlaPolicies.find((p) => p.priority === "medium")!;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-    probe.once("error", reject);
-  });
-}
 
 /** Tickets spread over ~a year (every status × priority, half with a team) and a first message each. */
 async function bulkLoad(db: Database, customerId: string, teamId: string, total: number): Promise<void> {
@@ -152,6 +142,13 @@ const CASES: Case[] = [
     raw: rawFiltered,
   },
 ];
+// Checked before the load, so a typo does not cost the minutes it takes.
+const chosen = new Set(args.cases.split(",").map((name) => name.trim()));
+const unknownCases = [...chosen].filter((name) => !CASES.some((c) => c.key === name));
+if (unknownCases.length > 0) {
+  console.error(`--cases: unknown ${unknownCases.join(", ")} (known: ${CASES.map((c) => c.key).join(", ")})`);
+  process.exit(2);
+}
 interface Measured {
   c: Case;
   api: Sample;
@@ -206,7 +203,6 @@ async function main() {
   if (firstPage.data?.length !== 25) throw new Error(`expected 25 tickets on the first page, got ${firstPage.data?.length}`);
 
   const results: Measured[] = [];
-  const chosen = new Set(args.cases.split(","));
   for (const c of CASES.filter((c) => chosen.has(c.key))) {
     process.stderr.write(`measuring ${c.name} …\n`);
     const url = `${base}${c.path}`;
