@@ -3,6 +3,9 @@ import { queryRows, type Executor } from "../../db/client.js";
 import { outbox } from "../../db/schema/index.js";
 import { jobCatalog, type JobName, type JobPayload } from "./catalog.js";
 
+/** The payload as the job's schema accepts it (a bad one throws before anything is written). */
+const checkedPayload = <N extends JobName>(job: N, payload: JobPayload<N>) => jobCatalog[job].payload.parse(payload) as Record<string, unknown>;
+
 /**
  * Records a job in the outbox inside the caller's transaction: the job exists if and only if
  * the change that caused it committed. A driver moves it on later (inline runner or BullMQ).
@@ -13,7 +16,7 @@ export async function enqueueJob<N extends JobName>(
   payload: JobPayload<N>,
   options: { delayMs?: number } = {},
 ): Promise<string> {
-  const parsed = jobCatalog[job].payload.parse(payload) as Record<string, unknown>;
+  const parsed = checkedPayload(job, payload);
   const availableAt = options.delayMs ? sql`clock_timestamp() + ${`${options.delayMs} milliseconds`}::interval` : undefined;
   const [row] = await db
     .insert(outbox)
@@ -25,7 +28,7 @@ export async function enqueueJob<N extends JobName>(
 /** Several jobs in one INSERT (one round trip), e.g. triage and draft for a new ticket. */
 export async function enqueueJobs(db: Executor, jobs: { [N in JobName]: { job: N; payload: JobPayload<N> } }[JobName][]): Promise<void> {
   if (jobs.length === 0) return;
-  await db.insert(outbox).values(jobs.map(({ job, payload }) => ({ job, payload: jobCatalog[job].payload.parse(payload) as Record<string, unknown> })));
+  await db.insert(outbox).values(jobs.map(({ job, payload }) => ({ job, payload: checkedPayload(job, payload) })));
 }
 
 export type OutboxRow = typeof outbox.$inferSelect;

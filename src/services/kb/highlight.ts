@@ -10,8 +10,9 @@ const FRAGMENT_WORDS = 30;
 const MAX_FRAGMENTS = 2;
 
 const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+const PLAIN_ASCII = /^[\x00-\x7f]*$/;
 // Accents are folded like unaccent; plain ASCII (most words) skips the Unicode normalisation.
-const fold = (w: string) => (/^[\x00-\x7f]*$/.test(w) ? w.toLowerCase() : w.normalize("NFKD").replace(/\p{M}+/gu, "").toLowerCase());
+const fold = (w: string) => (PLAIN_ASCII.test(w) ? w.toLowerCase() : w.normalize("NFKD").replace(/\p{M}+/gu, "").toLowerCase());
 
 /** A word's first two characters as one number (one character for one-letter words). */
 function prefixKey(s: string, start: number, end: number): number {
@@ -48,7 +49,7 @@ export interface Highlight {
  */
 export function highlight(text: string, weights: Map<string, number>): Highlight {
   // Lower-cased once for the whole passage when it is plain ASCII (offsets stay the same).
-  const lower = /^[\x00-\x7f]*$/.test(text) ? text.toLowerCase() : null;
+  const lower = PLAIN_ASCII.test(text) ? text.toLowerCase() : null;
   const prefixes = termPrefixes(weights);
   // Every word's span, and the few that carry query weight. Most words cannot stem to a query
   // term (a stem keeps its word's first two letters), so only those few are stemmed at all.
