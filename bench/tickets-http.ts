@@ -3,7 +3,7 @@
 // written and read through the same drizzle/PGlite handle in a plain loop, in the same run.
 // Target (issue 3): the API reaches at least half the raw rate. It reports; it never fails.
 //   npx tsx bench/tickets-http.ts [--tickets 100000] [--duration 10] [--connections 10]
-//                                 [--rounds 2] [--workers 1] [--warmup 2] [--profile]
+//                                 [--rounds 2] [--workers 1] [--warmup 2] [--profile] [--cpuprofile DIR]
 //                                 [--cases create,list,filter]
 // Each measurement's --duration is split into --rounds that alternate API and raw, so a shared
 // machine's changing load hits both sides alike. --workers 1 fires the requests from a worker
@@ -11,7 +11,8 @@
 // WASM); --workers 0 runs it inline. --profile adds a breakdown of where a request's time goes.
 // Besides wall-clock rates it reports rates per CPU-second of the server's thread (Linux: read
 // from /proc), which other processes on a busy machine disturb far less than the wall clock.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -44,6 +45,7 @@ const { values: args } = parseArgs({
     workers: { type: "string", default: "1" },
     warmup: { type: "string", default: "2" },
     profile: { type: "boolean", default: false },
+    cpuprofile: { type: "string" },
     cases: { type: "string", default: "create,list,filter" },
   },
 });
@@ -215,7 +217,7 @@ async function main() {
     const apiRounds: Sample[] = [];
     const rawRounds: Awaited<ReturnType<typeof loop>>[] = [];
     for (let r = 0; r < ROUNDS; r++) {
-      apiRounds.push(await cannon(url, tokens[c.actor], c.method, DURATION / ROUNDS));
+      apiRounds.push(await cpuProfiled(`${c.key}-${r + 1}`, () => cannon(url, tokens[c.actor], c.method, DURATION / ROUNDS)));
       rawRounds.push(await loop(DURATION / ROUNDS, raw));
     }
     results.push({
@@ -246,6 +248,26 @@ async function main() {
   await queue.close();
   await database.close();
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * With --cpuprofile DIR: a V8 CPU profile of this (the server's) thread while `run` fires the API
+ * requests, one .cpuprofile per round, to open in Chrome DevTools or speedscope.
+ */
+async function cpuProfiled<T>(name: string, run: () => Promise<T>): Promise<T> {
+  if (!args.cpuprofile) return run();
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.start");
+  try {
+    return await run();
+  } finally {
+    const { profile } = await session.post("Profiler.stop");
+    mkdirSync(args.cpuprofile, { recursive: true });
+    writeFileSync(join(args.cpuprofile, `${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
 }
 
 /**
