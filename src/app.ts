@@ -43,7 +43,12 @@ export function createApp(deps: AppDeps): App {
     maxSize: deps.config.UPLOAD_LIMIT_BYTES,
     onError: (c) => problemResponse(new AppError("PAYLOAD_TOO_LARGE", `upload exceeds ${deps.config.UPLOAD_LIMIT_BYTES} bytes`), c),
   });
-  app.use((c, next) => (c.req.header("content-type")?.startsWith("multipart/form-data") ? uploadLimit(c, next) : jsonLimit(c, next)));
+  // GET and HEAD requests never carry a body here (@hono/node-server and the Fetch API drop or
+  // refuse one), and asking bodyLimit would make node-server build a full Request just to see that.
+  app.use((c, next) => {
+    if (c.req.method === "GET" || c.req.method === "HEAD") return next();
+    return c.req.header("content-type")?.startsWith("multipart/form-data") ? uploadLimit(c, next) : jsonLimit(c, next);
+  });
 
   app.onError((err, c) => {
     if (err instanceof AppError) return problemResponse(err, c);
