@@ -39,9 +39,13 @@ export async function openPglite(dataDir?: string): Promise<PGlite> {
   return PGlite.create(dataDir, pgliteOptions());
 }
 
-/** What drizzle's PGlite session calls on its client. */
+const SIMPLE_QUERY = Symbol("simple-query");
+
+/** What drizzle's PGlite session calls on its client (and `exec`, for simpleQueryOf). */
 interface QueryClient {
+  [SIMPLE_QUERY]: true;
   query: PGlite["query"];
+  exec: PGlite["exec"];
   transaction<T>(fn: (tx: QueryClient) => Promise<T>): Promise<T>;
 }
 
@@ -58,7 +62,9 @@ export function drizzleClient(pglite: PGlite): PGlite {
   const sameParsers = SCALAR_OIDS.every((oid) => own[oid] === DRIZZLE_PARSERS[oid]);
   if (!sameParsers) return pglite;
   const wrap = (target: PGlite | PgliteTransaction): QueryClient => ({
+    [SIMPLE_QUERY]: true,
     query: <T>(query: string, params?: unknown[], options?: QueryOptions) => target.query<T>(query, params, withoutParsers(options)),
+    exec: (query, options) => target.exec(query, options),
     transaction: (fn) => (target as PGlite).transaction((tx) => fn(wrap(tx))),
   });
   return wrap(pglite) as unknown as PGlite;
@@ -68,4 +74,15 @@ function withoutParsers(options: QueryOptions | undefined): QueryOptions | undef
   if (!options?.parsers) return options;
   const { parsers: _ignored, ...rest } = options;
   return rest;
+}
+
+/**
+ * For a drizzle transaction on a client made by drizzleClient: runs SQL text without parameters
+ * through PGlite's simple query protocol, one message into the WASM module instead of the six of
+ * a parameterised query (~0.15 ms less on this machine). Undefined for any other driver; the
+ * caller then uses tx.execute. (drizzle keeps its client on the transaction's `session`.)
+ */
+export function simpleQueryOf(tx: object): ((text: string) => Promise<unknown>) | undefined {
+  const client = (tx as { session?: { client?: Partial<QueryClient> } }).session?.client;
+  return client?.[SIMPLE_QUERY] && client.exec ? (text) => client.exec!(text) : undefined;
 }

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { actorId, dbRole, type Actor } from "../src/auth/actor.js";
 import type { Database, Transaction } from "./client.js";
+import { simpleQueryOf } from "./pglite.js";
 
 /** The non-superuser role every scoped transaction switches to, so RLS policies apply. */
 export const APP_DB_ROLE = "autocrm_app";
@@ -13,9 +14,7 @@ export const APP_DB_ROLE = "autocrm_app";
  */
 export function runAs<T>(db: Database, actor: Actor, fn: (tx: Transaction) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
-    await tx.execute(
-      sql`select set_config('app.user_id', ${actorId(actor) ?? ""}, true), set_config('app.role', ${dbRole(actor)}, true), set_config('role', ${APP_DB_ROLE}, true)`,
-    );
+    await setLocal(tx, { "app.user_id": actorId(actor) ?? "", "app.role": dbRole(actor), role: APP_DB_ROLE });
     return fn(tx);
   });
 }
@@ -27,5 +26,23 @@ export function runAs<T>(db: Database, actor: Actor, fn: (tx: Transaction) => Pr
  * takes it out of their own sight; a visitor's "helpful" vote moves an article's counter).
  */
 export async function elevateToSystem(tx: Transaction): Promise<void> {
-  await tx.execute(sql`select set_config('app.role', 'system', true), set_config('app.user_id', '', true)`);
+  await setLocal(tx, { "app.role": "system", "app.user_id": "" });
+}
+
+// Setting names and values that need no quoting beyond the single quotes around them.
+const PLAIN = /^[A-Za-z0-9_.-]*$/;
+
+/**
+ * Transaction-local settings, in one statement. Every request's transaction starts with it, so on
+ * PGlite it goes as literal text through the simple protocol when every name and value is plain
+ * (ids, roles); anything else is sent as parameters.
+ */
+async function setLocal(tx: Transaction, settings: Record<string, string>): Promise<void> {
+  const entries = Object.entries(settings);
+  const simple = simpleQueryOf(tx);
+  if (simple && entries.every(([name, value]) => PLAIN.test(name) && PLAIN.test(value))) {
+    await simple(`select ${entries.map(([name, value]) => `set_config('${name}', '${value}', true)`).join(", ")}`);
+    return;
+  }
+  await tx.execute(sql`select ${sql.join(entries.map(([name, value]) => sql`set_config(${name}, ${value}, true)`), sql`, `)}`);
 }

@@ -2,7 +2,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/pglite";
 import { afterAll, describe, expect, it } from "vitest";
-import { drizzleClient, pgliteOptions } from "../../db/pglite.js";
+import { drizzleClient, pgliteOptions, simpleQueryOf } from "../../db/pglite.js";
 import { pgTable, timestamp, uuid } from "drizzle-orm/pg-core";
 
 // drizzle's PGlite driver passes result parsers with every query; the project's instances carry
@@ -49,5 +49,31 @@ describe("drizzleClient", () => {
     expect(row.at.getTime()).toBe(when.getTime());
     expect(row.atText).toBe("2026-03-04 05:06:07.891+00");
     expect(intervals.span).toBe("01:30:00");
+  });
+});
+
+// runAs sends its settings through simpleQueryOf on PGlite: the statement must run inside the
+// drizzle transaction it was asked for, and other clients must fall back to tx.execute.
+describe("simpleQueryOf", () => {
+  it("runs text in the drizzle transaction on a wrapped instance", async () => {
+    const pglite = await PGlite.create(pgliteOptions());
+    opened.push(pglite);
+    const db = drizzle(drizzleClient(pglite));
+    const seen = await db.transaction(async (tx) => {
+      const simple = simpleQueryOf(tx);
+      expect(simple).toBeTypeOf("function");
+      await simple!("select set_config('app.probe', 'inside', true)");
+      return (await tx.execute(sql`select current_setting('app.probe', true) AS v`)).rows[0];
+    });
+    expect(seen).toEqual({ v: "inside" });
+    // Local to that transaction.
+    expect((await db.execute(sql`select coalesce(current_setting('app.probe', true), '') AS v`)).rows[0]).toEqual({ v: "" });
+  });
+
+  it("is undefined for an instance drizzle talks to directly", async () => {
+    const pglite = await PGlite.create();
+    opened.push(pglite);
+    const db = drizzle(drizzleClient(pglite));
+    await db.transaction(async (tx) => expect(simpleQueryOf(tx)).toBeUndefined());
   });
 });

@@ -127,6 +127,15 @@ describe("row-level security with the WHERE clause left out", () => {
     expect(row).toEqual({ current_user: "autocrm_app", rolbypassrls: false, rolsuper: false });
   });
 
+  it("the caller's role and settings end with the transaction", async () => {
+    await runAs(handle.db, customerA, async () => {});
+    const [row] = await queryRows<{ current_user: string; user_id: string; role: string }>(
+      handle.db,
+      sql`SELECT current_user, coalesce(current_setting('app.user_id', true), '') AS user_id, coalesce(current_setting('app.role', true), '') AS role`,
+    );
+    expect(row).toEqual({ current_user: "postgres", user_id: "", role: "" });
+  });
+
   it("customer B cannot see customer A's ticket either", async () => {
     const tickets = await all(customerB, "tickets");
     expect(tickets.map((t) => t.id).sort()).toEqual([ids.ticketB, ids.unassigned].sort());
