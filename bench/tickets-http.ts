@@ -26,6 +26,8 @@ import { createEmbedder } from "../src/ai/embeddings/index.js";
 import { loadConfig } from "../src/config.js";
 import { InlineJobRunner } from "../src/jobs/inline-runner.js";
 import { createLogger } from "../src/logger.js";
+import { createApp } from "../src/app.js";
+import type { AppDeps } from "../src/deps.js";
 import { startServer } from "../src/server.js";
 import { issueSession, resolveSession } from "../src/services/accounts/sessions.js";
 import { LocalDiskStorage } from "../src/services/attachments/storage.js";
@@ -182,7 +184,8 @@ async function main() {
   const embedder = createEmbedder(config);
   // Not started: triage/draft jobs stay in the outbox, so background work does not compete.
   const queue = new InlineJobRunner(db, createProcessors({ config, database, logger, embedder, storage }), logger);
-  const server = await startServer({ config, database, queue, logger, storage, embedder });
+  const deps: AppDeps = { config, database, queue, logger, storage, embedder };
+  const server = await startServer(deps);
   const base = `http://127.0.0.1:${config.PORT}`;
   const tokens: Record<Actor, string> = {
     customer: (await issueSession(db, customer!.id, 24)).token,
@@ -242,7 +245,7 @@ async function main() {
   console.log(`server thread got ${(100 * Math.min(...busy)).toFixed(0)}–${(100 * Math.max(...busy)).toFixed(0)}% of a core during the runs`);
   console.log(`load average at the end: ${load()}`);
 
-  if (args.profile) await profile(base, db, results, tokens);
+  if (args.profile) await profile(base, deps, results, tokens);
 
   await server.close(1000);
   await queue.close();
@@ -272,15 +275,22 @@ async function cpuProfiled<T>(name: string, run: () => Promise<T>): Promise<T> {
 
 /**
  * Where an API request's time goes. The server's JS and PGlite's WASM share one thread, whose
- * CPU time per request is the cost that limits throughput; the pieces below add up to it: HTTP + hono
- * (a 404 that touches no database), the session lookup every authenticated request makes, the
- * raw statements, what running them as the caller adds (runAs: its set_config round trip and
- * row-level security), and the rest of the service (its other queries, drizzle, the DTO).
+ * CPU time per request is the cost that limits throughput. Measured on their own, in process, on
+ * the same handle, each piece including the ones before it:
+ *   raw        the raw statements (as measured beside the API);
+ *   as caller  the same inside runAs as the request's user (BEGIN, settings, COMMIT, RLS);
+ *   service    the service call itself (its queries, drizzle, the DTO);
+ *   session    the session lookup the middleware makes (with the server's session cache);
+ *   app        app.request(): routing, middleware, validation, the service, the JSON body —
+ *              everything but the socket;
+ * and the API figure adds node's HTTP parsing and writing, and 10 requests in flight at once.
  */
-async function profile(base: string, db: Database, measured: Measured[], tokens: Record<Actor, string>) {
+async function profile(base: string, deps: AppDeps, measured: Measured[], tokens: Record<Actor, string>) {
+  const db = deps.database.db;
   const seconds = Math.max(2, DURATION / 2);
   // Server-thread CPU per operation (wall clock off Linux): what other processes disturb least.
   const msPerOp = async (op: () => Promise<unknown>) => (await loop(1, op), 1000 * secondsPerOp(await loop(seconds, op)));
+  const cacheSeconds = deps.config.sessionCacheSeconds;
   const actors = { customer: (await resolveSession(db, tokens.customer))!, admin: (await resolveSession(db, tokens.admin))! };
   const ids = { customer: actors.customer.id, admin: actors.admin.id };
   const config = loadConfig({ LOG_LEVEL: "silent" });
@@ -291,22 +301,30 @@ async function profile(base: string, db: Database, measured: Measured[], tokens:
     list: () => listTickets(ctx.admin, { limit: 25 }),
     filter: () => listTickets(ctx.admin, { limit: 25, status: ["open"], sort: "priority" }),
   };
+  const app = createApp(deps);
 
   process.stderr.write("profiling …\n");
   const floorUrl = `${base}/bench-no-such-route`;
   await cannon(floorUrl, undefined, "GET", Math.max(1, WARMUP), true);
-  const http = 1000 * secondsPerOp(await cannon(floorUrl, undefined, "GET", seconds, true));
-  const session = await msPerOp(() => resolveSession(db, tokens.admin));
+  const http404 = 1000 * secondsPerOp(await cannon(floorUrl, undefined, "GET", seconds, true));
+  const session = await msPerOp(() => resolveSession(db, tokens.admin, cacheSeconds));
   const emptyRunAs = await msPerOp(() => runAs(db, actors.admin, async () => {}));
-  const rows: string[][] = [["CPU ms/request", "API", "HTTP+hono", "session", "raw", "runAs+RLS", "service rest", "unexplained"]];
+  const rows: string[][] = [["CPU ms/request", "API", "raw", "+ as caller", "+ service", "+ session", "+ app (no socket)", "+ HTTP, socket, concurrency"]];
   for (const { c, api, raw } of measured) {
+    const rawMs = 1000 * secondsPerOp(raw);
     const asCaller = await msPerOp(() => runAs(db, actors[c.actor], (tx) => c.raw(tx, ids)));
     const service = await msPerOp(services[c.key]);
-    const parts = [http, session, 1000 * secondsPerOp(raw), asCaller - 1000 * secondsPerOp(raw), service - asCaller];
+    const init = { method: c.method, headers: { authorization: `Bearer ${tokens[c.actor]}`, "content-type": "application/json" }, ...(c.method === "POST" ? { body: JSON.stringify(TICKET_BODY) } : {}) };
+    const inApp = await msPerOp(async () => {
+      const res = await app.request(c.path, init);
+      if (!res.ok) throw new Error(`${c.path}: ${res.status}`);
+      await res.arrayBuffer();
+    });
     const apiMs = 1000 * secondsPerOp(api);
-    rows.push([c.key, ...[apiMs, ...parts, apiMs - parts.reduce((a, b) => a + b, 0)].map((v) => v.toFixed(2))]);
+    const steps = [rawMs, asCaller - rawMs, service - asCaller, session, inApp - service - session, apiMs - inApp];
+    rows.push([c.key, ...[apiMs, ...steps].map((v) => v.toFixed(2))]);
   }
-  console.log(`\nprofile: server-thread CPU ms per request (${seconds} s per piece; an empty runAs costs ${emptyRunAs.toFixed(2)} ms):`);
+  console.log(`\nprofile: server-thread CPU ms per request (${seconds} s per piece; an empty runAs costs ${emptyRunAs.toFixed(2)} ms, a 404 over HTTP ${http404.toFixed(2)} ms, a cached session lookup ${session.toFixed(2)} ms):`);
   printTable(rows);
 }
 

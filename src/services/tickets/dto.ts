@@ -5,6 +5,10 @@ const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 /** What the API shows of a ticket. `metadata` (triage internals) stays inside. */
 export function toTicketDto(row: Omit<TicketRow, "metadata">, now: Date = new Date()) {
+  // Shown twice (top level and under `sla`), formatted once: a list page formats ~250 dates.
+  const firstResponseDueAt = iso(row.firstResponseDueAt);
+  const resolutionDueAt = iso(row.resolutionDueAt);
+  const firstRespondedAt = iso(row.firstRespondedAt);
   return {
     id: row.id,
     number: row.number,
@@ -20,15 +24,10 @@ export function toTicketDto(row: Omit<TicketRow, "metadata">, now: Date = new Da
     customFields: row.customFields,
     language: row.language,
     needsHuman: row.needsHuman,
-    firstResponseDueAt: iso(row.firstResponseDueAt),
-    resolutionDueAt: iso(row.resolutionDueAt),
-    firstRespondedAt: iso(row.firstRespondedAt),
-    sla: {
-      state: slaState(row, now),
-      firstResponseDueAt: iso(row.firstResponseDueAt),
-      resolutionDueAt: iso(row.resolutionDueAt),
-      firstRespondedAt: iso(row.firstRespondedAt),
-    },
+    firstResponseDueAt,
+    resolutionDueAt,
+    firstRespondedAt,
+    sla: { state: slaState(row, now), firstResponseDueAt, resolutionDueAt, firstRespondedAt },
     resolvedAt: iso(row.resolvedAt),
     closedAt: iso(row.closedAt),
     createdAt: row.createdAt.toISOString(),

@@ -9,7 +9,7 @@ import {
 } from "../../../db/schema/index.js";
 import { actorId } from "../../auth/actor.js";
 import { AppError, invalidField } from "../../errors.js";
-import { decodeCursor, encodeCursor, isSortKey, isUuid, sortKeyOf } from "../../http/pagination.js";
+import { decodeCursor, encodeCursor, isSortKey, isUuid, sortKeyFromPgText } from "../../http/pagination.js";
 import { escapeLike } from "../accounts/users.js";
 import type { ServiceContext } from "../context.js";
 import { ticketVisibility } from "./access.js";
@@ -43,17 +43,20 @@ function rankOf(column: SQLWrapper, values: readonly string[]): SQL {
   return sql`(CASE ${column} ${sql.raw(values.map((v, i) => `WHEN '${v}' THEN ${i}`).join(" "))} END)`;
 }
 
-// Each sort: the key expression, how its value travels in the cursor (text keeps the
-// microseconds a JS Date would drop), and how the cursor value is checked and cast back.
+// Each sort: the key expression, the value read with each row and how the last row's becomes the
+// cursor's (timestamps as their text, which keeps the microseconds a JS Date would drop; only the
+// page's last one is reshaped), and how a cursor value is checked and cast back.
 const timestampSort = (column: AnyColumn) => ({
   key: sql`${column}`,
-  cursorValue: sortKeyOf(column),
+  cursorValue: sql<unknown>`${column}`,
+  toCursor: sortKeyFromPgText,
   valid: isSortKey,
   cast: (v: unknown) => sql`${v}::timestamptz`,
 });
 const rankSort = (rank: SQL, size: number) => ({
   key: rank,
-  cursorValue: sql<number>`${rank}`,
+  cursorValue: sql<unknown>`${rank}`,
+  toCursor: (v: unknown) => v,
   valid: (v: unknown) => Number.isInteger(v) && (v as number) >= 0 && (v as number) < size,
   cast: (v: unknown) => sql`${v}::int`,
 });
@@ -139,6 +142,6 @@ export async function listTickets(ctx: ServiceContext, input: ListTicketsInput):
   const now = new Date();
   return {
     data: page.map((r) => toTicketDto(r.ticket, now)),
-    nextCursor: rows.length > limit && last ? encodeCursor([sortName, order, last.cursorValue, last.ticket.id]) : null,
+    nextCursor: rows.length > limit && last ? encodeCursor([sortName, order, sort.toCursor(last.cursorValue), last.ticket.id]) : null,
   };
 }
