@@ -6,8 +6,7 @@ ALTER TABLE "kb_learned_questions" ADD COLUMN "published" boolean DEFAULT false 
 -- answer now lives on the rows themselves, kept by triggers in the same transaction as the
 -- article's status, so the policy is a column test the planner can apply inside any scan.
 -- Same rule as before; the triggers are SECURITY DEFINER so they keep the flag right whoever
--- changes the article, and they overwrite whatever a writer puts in the column. They fire only
--- when the article link or the flag itself is written, so re-embedding a chunk skips the lookup.
+-- changes the article, and they overwrite whatever a writer puts in the column.
 UPDATE kb_chunks c SET published = (a.status = 'published') FROM kb_articles a WHERE a.id = c.article_id;
 --> statement-breakpoint
 UPDATE kb_learned_questions q SET published = (a.status = 'published') FROM kb_articles a WHERE a.id = q.article_id;
@@ -19,19 +18,18 @@ $$ BEGIN
   RETURN NEW;
 END $$;
 --> statement-breakpoint
-CREATE TRIGGER kb_chunks_published BEFORE INSERT OR UPDATE OF article_id, published ON kb_chunks
+CREATE TRIGGER kb_chunks_published BEFORE INSERT OR UPDATE ON kb_chunks
   FOR EACH ROW EXECUTE FUNCTION app_kb_row_published();
 --> statement-breakpoint
-CREATE TRIGGER kb_learned_questions_published BEFORE INSERT OR UPDATE OF article_id, published ON kb_learned_questions
+CREATE TRIGGER kb_learned_questions_published BEFORE INSERT OR UPDATE ON kb_learned_questions
   FOR EACH ROW EXECUTE FUNCTION app_kb_row_published();
 --> statement-breakpoint
 CREATE OR REPLACE FUNCTION app_kb_article_status_changed() RETURNS trigger
   LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS
 $$ BEGIN
-  -- Writing the flag fires the row triggers above, which recompute it from the article (already
-  -- holding its new status) and so agree with the value set here.
-  UPDATE kb_chunks SET published = (NEW.status = 'published') WHERE article_id = NEW.id AND published IS DISTINCT FROM (NEW.status = 'published');
-  UPDATE kb_learned_questions SET published = (NEW.status = 'published') WHERE article_id = NEW.id AND published IS DISTINCT FROM (NEW.status = 'published');
+  -- The row triggers above recompute the flag from the article, which already has its new status.
+  UPDATE kb_chunks SET published = NOT published WHERE article_id = NEW.id AND published IS DISTINCT FROM (NEW.status = 'published');
+  UPDATE kb_learned_questions SET published = NOT published WHERE article_id = NEW.id AND published IS DISTINCT FROM (NEW.status = 'published');
   RETURN NULL;
 END $$;
 --> statement-breakpoint
