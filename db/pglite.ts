@@ -43,7 +43,7 @@ const SIMPLE_QUERY = Symbol("simple-query");
 
 /** What drizzle's PGlite session calls on its client (and `exec`, for simpleQueryOf). */
 interface QueryClient {
-  [SIMPLE_QUERY]: true;
+  [SIMPLE_QUERY]: boolean;
   query: PGlite["query"];
   exec: PGlite["exec"];
   transaction<T>(fn: (tx: QueryClient) => Promise<T>): Promise<T>;
@@ -61,13 +61,15 @@ export function drizzleClient(pglite: PGlite): PGlite {
   // same texts, which drizzle's array columns take as readily as the array literal.
   const sameParsers = SCALAR_OIDS.every((oid) => own[oid] === DRIZZLE_PARSERS[oid]);
   if (!sameParsers) return pglite;
-  const wrap = (target: PGlite | PgliteTransaction): QueryClient => ({
-    [SIMPLE_QUERY]: true,
+  // Only a transaction's client is marked for simpleQueryOf: transaction-local settings sent on
+  // the top-level client would end with their own one-statement transaction, silently.
+  const wrap = (target: PGlite | PgliteTransaction, inTransaction: boolean): QueryClient => ({
+    [SIMPLE_QUERY]: inTransaction,
     query: <T>(query: string, params?: unknown[], options?: QueryOptions) => target.query<T>(query, params, withoutParsers(options)),
     exec: (query, options) => target.exec(query, options),
-    transaction: (fn) => (target as PGlite).transaction((tx) => fn(wrap(tx))),
+    transaction: (fn) => (target as PGlite).transaction((tx) => fn(wrap(tx, true))),
   });
-  return wrap(pglite) as unknown as PGlite;
+  return wrap(pglite, false) as unknown as PGlite;
 }
 
 function withoutParsers(options: QueryOptions | undefined): QueryOptions | undefined {

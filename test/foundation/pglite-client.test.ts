@@ -66,6 +66,8 @@ describe("simpleQueryOf", () => {
       return (await tx.execute(sql`select current_setting('app.probe', true) AS v`)).rows[0];
     });
     expect(seen).toEqual({ v: "inside" });
+    // Not outside one: settings sent there would end with their own statement.
+    expect(simpleQueryOf(db)).toBeUndefined();
     // Local to that transaction.
     expect((await db.execute(sql`select coalesce(current_setting('app.probe', true), '') AS v`)).rows[0]).toEqual({ v: "" });
   });
