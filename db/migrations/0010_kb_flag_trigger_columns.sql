@@ -3,6 +3,19 @@
 -- per row for nothing. They now fire only when the article link or the flag itself is written,
 -- which still covers every way the flag could go wrong: a row moved to another article, or a
 -- writer setting the flag (it is recomputed from the article either way).
+-- The article is read FOR SHARE: on a server, a learned question written while another
+-- transaction changes its article's status waits for that change and takes the flag it commits
+-- (indexing already locks the article for its chunks; learning a question did not).
+CREATE OR REPLACE FUNCTION app_kb_row_published() RETURNS trigger
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS
+$$ DECLARE
+  is_published boolean;
+BEGIN
+  SELECT a.status = 'published' INTO is_published FROM kb_articles a WHERE a.id = NEW.article_id FOR SHARE;
+  NEW.published := coalesce(is_published, false);
+  RETURN NEW;
+END $$;
+--> statement-breakpoint
 DROP TRIGGER kb_chunks_published ON kb_chunks;
 --> statement-breakpoint
 CREATE TRIGGER kb_chunks_published BEFORE INSERT OR UPDATE OF article_id, published ON kb_chunks
