@@ -12,6 +12,7 @@ import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { loadConfig } from "../src/config.js";
 import { createLogger } from "../src/logger.js";
+import { abstainsOn } from "../src/services/kb/answers.js";
 import { SEARCH_TUNING, runSearch, type SearchTuning } from "../src/services/kb/search.js";
 import { bm25Ranker } from "./baselines/bm25.js";
 import { loadRetrieval } from "./datasets.js";
@@ -47,7 +48,7 @@ async function main() {
     for (const q of evaluated) {
       const { result, features } = await runSearch(kb.visitor, { q: q.query, limit: 10 }, tuning);
       const ranking = result.results.map((r) => kb.toDatasetId.get(r.articleId) ?? r.articleId);
-      const abstains = result.results.length === 0 || result.confidence < threshold;
+      const abstains = abstainsOn(result, threshold);
       if (q.relevant.length > 0) {
         ours.add(ranking, q.relevant);
         base.add(baseline(q.query), q.relevant);

@@ -9,7 +9,7 @@ import { hashRequest } from "../idempotency.js";
 import { createTicket } from "../tickets/create.js";
 import type { TicketDto } from "../tickets/dto.js";
 import { insertLearnedQuestion, normalizeQuestion } from "./learned-questions.js";
-import { runSearch } from "./search.js";
+import { runSearch, type SearchResult } from "./search.js";
 
 // Instant answers: a question → up to three KB passages, or an explicit "no confident answer"
 // when the calibrated confidence is below ANSWER_CONFIDENCE_THRESHOLD. Every question is an
@@ -17,6 +17,10 @@ import { runSearch } from "./search.js";
 // and "solved by this article" teaches search the question (kb_learned_questions).
 
 export const MAX_SUGGESTIONS = 3;
+
+/** The abstain rule: nothing found, or a first result below the calibrated threshold. */
+export const abstainsOn = (result: Pick<SearchResult, "results" | "confidence">, threshold: number): boolean =>
+  result.results.length === 0 || result.confidence < threshold;
 
 export interface SuggestedPassage {
   articleId: string;
@@ -56,7 +60,7 @@ const NO_ANSWER = "No confident answer in the knowledge base. You can file a tic
 export async function answerQuestion(ctx: ServiceContext, question: string): Promise<AnswerDto> {
   const text = question.trim();
   const { result } = await runSearch(ctx, { q: text, limit: MAX_SUGGESTIONS });
-  const abstained = result.results.length === 0 || result.confidence < ctx.config.ANSWER_CONFIDENCE_THRESHOLD;
+  const abstained = abstainsOn(result, ctx.config.ANSWER_CONFIDENCE_THRESHOLD);
   const passages: SuggestedPassage[] = result.results.flatMap((hit) =>
     hit.passages.slice(0, 1).map((p) => ({ articleId: hit.articleId, title: hit.title, url: hit.url, ...p })),
   );
