@@ -38,6 +38,16 @@ export function decodeCursor(cursor: string | undefined, arity: number): unknown
  */
 export const sortKeyOf = (column: AnyColumn) => sql<string>`${column}`.mapWith(sortKeyFromPgText);
 
+/**
+ * The column as the timestamptz text Postgres sends, for a keyset cursor over (timestamp, id):
+ * only the page's last row becomes a cursor, so the text is reshaped there (encodeKeyset) rather
+ * than on every row as sortKeyOf does (which lists that compare keys across rows need).
+ */
+export const keysetKeyOf = (column: AnyColumn) => sql<string>`${column}`;
+
+/** The cursor after a row, from its keysetKeyOf text and id; decodeKeyset reads it back. */
+export const encodeKeyset = (keyText: string, id: string): string => encodeCursor([sortKeyFromPgText(keyText), id]);
+
 // Postgres's ISO output: 2025-01-31 09:15:02.123+00, with the session's offset (+05:30, -08).
 const PG_TIMESTAMPTZ = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?([+-])(\d{2})(?::?(\d{2}))?(?::?(\d{2}))?$/;
 

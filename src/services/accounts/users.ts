@@ -4,7 +4,7 @@ import { teamMembers, teams, userIdentities, users, type IdentityKind, type Role
 import { actorId, isAdmin, isStaff, type Actor } from "../../auth/actor.js";
 import { hashPassword } from "../../auth/passwords.js";
 import { AppError, invalidField, pgConstraint, pgErrorCode } from "../../errors.js";
-import { decodeKeyset, encodeCursor, sortKeyOf } from "../../http/pagination.js";
+import { decodeKeyset, encodeKeyset, keysetKeyOf } from "../../http/pagination.js";
 import type { ServiceContext } from "../context.js";
 import { forgetCachedSessions } from "./session-cache.js";
 import { revokeUserSessions } from "./sessions.js";
@@ -107,7 +107,7 @@ export async function listUsers(ctx: ServiceContext, input: ListUsersInput) {
   ];
   const rows = await runAs(ctx.db, ctx.actor, (tx) =>
     tx
-      .select({ user: users, sortKey: sortKeyOf(users.createdAt) })
+      .select({ user: users, sortKey: keysetKeyOf(users.createdAt) })
       .from(users)
       .where(and(...filters))
       .orderBy(asc(users.createdAt), asc(users.id))
@@ -117,7 +117,7 @@ export async function listUsers(ctx: ServiceContext, input: ListUsersInput) {
   const last = page.at(-1);
   return {
     data: page.map((r) => toPublicUser(r.user)),
-    nextCursor: rows.length > input.limit && last ? encodeCursor([last.sortKey, last.user.id]) : null,
+    nextCursor: rows.length > input.limit && last ? encodeKeyset(last.sortKey, last.user.id) : null,
   };
 }
 

@@ -3,7 +3,7 @@ import { runAs } from "../../../db/scoped.js";
 import { aiFeedback, aiRuns } from "../../../db/schema/index.js";
 import { isAdmin } from "../../auth/actor.js";
 import { AppError, invalidField } from "../../errors.js";
-import { decodeKeyset, encodeCursor, sortKeyOf } from "../../http/pagination.js";
+import { decodeKeyset, encodeKeyset, keysetKeyOf } from "../../http/pagination.js";
 import type { ServiceContext } from "../context.js";
 
 // The admin's log of the AI: every call (ai_runs) and every human correction (ai_feedback),
@@ -35,7 +35,7 @@ function beforeCursor(createdAt: AnyColumn, id: AnyColumn, cursor: string | unde
 function page<R extends { id: string }, T>(rows: { row: R; sortKey: string }[], limit: number, dto: (r: R) => T) {
   const items = rows.slice(0, limit);
   const last = items.at(-1);
-  return { data: items.map((r) => dto(r.row)), nextCursor: rows.length > limit && last ? encodeCursor([last.sortKey, last.row.id]) : null };
+  return { data: items.map((r) => dto(r.row)), nextCursor: rows.length > limit && last ? encodeKeyset(last.sortKey, last.row.id) : null };
 }
 
 type RunRow = typeof aiRuns.$inferSelect;
@@ -82,7 +82,7 @@ export async function listAiRuns(ctx: ServiceContext, q: ListAiRunsQuery) {
   ];
   const rows = await runAs(ctx.db, ctx.actor, (tx) =>
     tx
-      .select({ row: aiRuns, sortKey: sortKeyOf(aiRuns.createdAt) })
+      .select({ row: aiRuns, sortKey: keysetKeyOf(aiRuns.createdAt) })
       .from(aiRuns)
       .where(and(...filters))
       .orderBy(desc(aiRuns.createdAt), desc(aiRuns.id))
@@ -138,7 +138,7 @@ export async function listAiFeedback(ctx: ServiceContext, q: ListAiFeedbackQuery
   ];
   const rows = await runAs(ctx.db, ctx.actor, (tx) =>
     tx
-      .select({ row: aiFeedback, sortKey: sortKeyOf(aiFeedback.createdAt) })
+      .select({ row: aiFeedback, sortKey: keysetKeyOf(aiFeedback.createdAt) })
       .from(aiFeedback)
       .where(and(...filters))
       .orderBy(desc(aiFeedback.createdAt), desc(aiFeedback.id))

@@ -3,7 +3,7 @@ import { runAs } from "../../../db/scoped.js";
 import { aiDrafts, aiFeedback, ticketMessages, tickets, type DraftStatus } from "../../../db/schema/index.js";
 import { actorId, isStaff } from "../../auth/actor.js";
 import { AppError } from "../../errors.js";
-import { decodeKeyset, encodeCursor, sortKeyOf } from "../../http/pagination.js";
+import { decodeKeyset, encodeKeyset, keysetKeyOf } from "../../http/pagination.js";
 import type { ServiceContext } from "../context.js";
 import { writeMessage } from "../conversations/messages.js";
 import { learnQuestion } from "../kb/learned-questions.js";
@@ -47,7 +47,7 @@ export async function listDrafts(ctx: ServiceContext, input: { status?: DraftSta
   ];
   const rows = await runAs(ctx.db, ctx.actor, (tx) =>
     tx
-      .select({ draft: aiDrafts, sortKey: sortKeyOf(aiDrafts.createdAt) })
+      .select({ draft: aiDrafts, sortKey: keysetKeyOf(aiDrafts.createdAt) })
       .from(aiDrafts)
       .innerJoin(tickets, eq(tickets.id, aiDrafts.ticketId))
       .where(and(...filters))
@@ -56,7 +56,7 @@ export async function listDrafts(ctx: ServiceContext, input: { status?: DraftSta
   );
   const page = rows.slice(0, input.limit);
   const last = page.at(-1);
-  return { data: page.map((r) => toDraftDto(r.draft)), nextCursor: rows.length > input.limit && last ? encodeCursor([last.sortKey, last.draft.id]) : null };
+  return { data: page.map((r) => toDraftDto(r.draft)), nextCursor: rows.length > input.limit && last ? encodeKeyset(last.sortKey, last.draft.id) : null };
 }
 
 export async function getDraft(ctx: ServiceContext, id: string): Promise<DraftDto> {

@@ -4,7 +4,7 @@ import { runAs } from "../../../db/scoped.js";
 import { teamMembers, teams, tickets, users, type TicketStatus } from "../../../db/schema/index.js";
 import { SYSTEM, isAdmin, isStaff, type Actor, type UserActor } from "../../auth/actor.js";
 import { AppError, invalidField } from "../../errors.js";
-import { decodeKeyset, encodeCursor, sortKeyOf } from "../../http/pagination.js";
+import { decodeKeyset, encodeKeyset, keysetKeyOf } from "../../http/pagination.js";
 import type { ServiceContext } from "../context.js";
 import { loadVisibleTicket, ticketVisibility, type TicketRow } from "./access.js";
 import { recordEvents, type TicketEventInput } from "./events.js";
@@ -148,7 +148,7 @@ export async function listQueue(ctx: ServiceContext, input: QueueInput) {
   ];
   const rows = await runAs(ctx.db, me, (tx) =>
     tx
-      .select({ ticket: tickets, sortKey: sortKeyOf(tickets.createdAt) })
+      .select({ ticket: tickets, sortKey: keysetKeyOf(tickets.createdAt) })
       .from(tickets)
       .where(and(...filters))
       .orderBy(asc(tickets.createdAt), asc(tickets.id))
@@ -158,7 +158,7 @@ export async function listQueue(ctx: ServiceContext, input: QueueInput) {
   const last = page.at(-1);
   return {
     data: page.map((r) => toTicketSummary(r.ticket)),
-    nextCursor: rows.length > input.limit && last ? encodeCursor([last.sortKey, last.ticket.id]) : null,
+    nextCursor: rows.length > input.limit && last ? encodeKeyset(last.sortKey, last.ticket.id) : null,
   };
 }
 

@@ -9,7 +9,7 @@ import {
 } from "../../../db/schema/index.js";
 import { actorId } from "../../auth/actor.js";
 import { AppError, invalidField } from "../../errors.js";
-import { decodeCursor, encodeCursor, isSortKey, isUuid, sortKeyFromPgText } from "../../http/pagination.js";
+import { decodeCursor, encodeCursor, isSortKey, isUuid, keysetKeyOf, sortKeyFromPgText } from "../../http/pagination.js";
 import { escapeLike } from "../accounts/users.js";
 import type { ServiceContext } from "../context.js";
 import { ticketVisibility } from "./access.js";
@@ -48,7 +48,7 @@ function rankOf(column: SQLWrapper, values: readonly string[]): SQL {
 // page's last one is reshaped), and how a cursor value is checked and cast back.
 const timestampSort = (column: AnyColumn) => ({
   key: sql`${column}`,
-  cursorValue: sql<unknown>`${column}`,
+  cursorValue: keysetKeyOf(column),
   toCursor: sortKeyFromPgText,
   valid: isSortKey,
   cast: (v: unknown) => sql`${v}::timestamptz`,
