@@ -12,7 +12,8 @@ export interface Blend {
   offsets?: Float64Array;
 }
 
-const round = (v: number) => Math.round(v * 1e4) / 1e4;
+/** Four decimals: what fitted blend weights and stored model figures keep. */
+export const round4 = (v: number) => Math.round(v * 1e4) / 1e4;
 
 /** The scale a minimising held-out log-loss of softmax(a · scores); the loss is convex in a. */
 export function fitTemperature(scores: Float64Array[], y: ArrayLike<number>): number {
@@ -29,7 +30,7 @@ export function fitTemperature(scores: Float64Array[], y: ArrayLike<number>): nu
     if (nll(Math.exp(m1)) <= nll(Math.exp(m2))) hi = m2;
     else lo = m1;
   }
-  return round(Math.exp((lo + hi) / 2));
+  return round4(Math.exp((lo + hi) / 2));
 }
 
 /**
@@ -44,7 +45,7 @@ export function fitBlend(sources: Float64Array[][], y: ArrayLike<number>, K: num
   const n = sources[0]?.length ?? 0;
   const start = sources.map((scores) => fitTemperature(scores, y) / S);
   const withOffsets = Number.isFinite(lambda) && n > 0;
-  if (!withOffsets && S === 1) return { weights: start.map(round) };
+  if (!withOffsets && S === 1) return { weights: start.map(round4) };
   const P = S + (withOffsets ? K : 0);
   const z = new Float64Array(K);
   // params: [t₁ … t_S, o₁ … o_K]; the diagonal of the Hessian (at the start) preconditions.
@@ -124,6 +125,6 @@ export function fitBlend(sources: Float64Array[][], y: ArrayLike<number>, K: num
     }
     if (!accepted) break;
   }
-  const weights = Array.from(params.subarray(0, S), round);
-  return withOffsets ? { weights, offsets: params.slice(S).map(round) } : { weights };
+  const weights = Array.from(params.subarray(0, S), round4);
+  return withOffsets ? { weights, offsets: params.slice(S).map(round4) } : { weights };
 }

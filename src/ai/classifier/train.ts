@@ -10,7 +10,7 @@
 // one linear model, stored like any other.
 import { DEFAULT_FEATURES, Vectorizer, type FeatureOptions } from "./features.js";
 import { toCsr, trainOneVsRestSvm, type LinearProblem } from "./linear-svm.js";
-import { fitBlend, type Blend } from "./calibration.js";
+import { fitBlend, round4, type Blend } from "./calibration.js";
 import { accuracyOf, balance, canCrossValidate, crossValidate, pickBest, stratifiedFolds, type FeatureScaler, type Run } from "./cross-validation.js";
 import { TextClassifier } from "./model.js";
 import { nbScales } from "./nb-scaling.js";
@@ -160,7 +160,7 @@ export function trainClassifier(examples: readonly TrainingExample[], options: T
   // Stored as one model: W = Σ tₛWₛ / T with temperature T, and the offsets folded into the bias,
   // since softmax(T·(s + o/T)) = softmax(T·s + o). Should every weight be 0 (texts that say nothing
   // about the label), what is left is the label prior in the offsets, the honest answer then.
-  const temperature = total > 0 ? round(total) : 1;
+  const temperature = total > 0 ? round4(total) : 1;
   for (let j = 0; j < weights.length; j++) weights[j]! /= temperature;
   for (let k = 0; k < K; k++) bias[k] = bias[k]! / temperature + (blend.offsets?.[k] ?? 0) / temperature;
   const used = members.filter((_, s) => blend.weights[s]! > 0);
@@ -181,8 +181,8 @@ export function trainClassifier(examples: readonly TrainingExample[], options: T
         members: members.map((m, s) => ({ view: m.view, scaling: m.scaling, C: m.C, power: m.power, weight: blend.weights[s]! })),
         ...(cv
           ? {
-              cvAccuracy: round(cv.accuracy),
-              cv: cv.tried.map((r) => ({ view: r.view, scaling: r.scaling, C: r.C, power: r.power, accuracy: round(r.accuracy) })),
+              cvAccuracy: round4(cv.accuracy),
+              cv: cv.tried.map((r) => ({ view: r.view, scaling: r.scaling, C: r.C, power: r.power, accuracy: round4(r.accuracy) })),
             }
           : {}),
       },
@@ -212,4 +212,3 @@ function blendScores(sources: Float64Array[][], blend: Blend): Float64Array[] {
   });
 }
 
-const round = (v: number) => Math.round(v * 1e4) / 1e4;
