@@ -63,7 +63,7 @@ export function sortKeyFromPgText(value: unknown): string {
 const SORT_KEY = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** A value sortKeyOf produced (so a forged cursor is a 400, not a cast error). */
+/** A key sortKeyFromPgText produced (so a forged cursor is a 400, not a cast error). */
 export const isSortKey = (v: unknown): v is string => typeof v === "string" && SORT_KEY.test(v);
 export const isUuid = (v: unknown): v is string => typeof v === "string" && UUID.test(v);
 
