@@ -136,6 +136,17 @@ describe("row-level security with the WHERE clause left out", () => {
     expect(row).toEqual({ current_user: "postgres", user_id: "", role: "" });
   });
 
+  it("policies read the settings with built-ins, not through the PL/pgSQL helpers (0011)", async () => {
+    const policies = await queryRows<{ name: string; rule: string }>(
+      handle.db,
+      sql`SELECT tablename || '.' || policyname AS name, coalesce(qual, '') || ' ' || coalesce(with_check, '') AS rule
+          FROM pg_policies WHERE schemaname = 'public'`,
+    );
+    expect(policies.length).toBeGreaterThan(15);
+    const callingHelpers = policies.filter((p) => /app_(role|user_id|is_staff|is_admin)\(/.test(p.rule)).map((p) => p.name);
+    expect(callingHelpers).toEqual([]);
+  });
+
   it("customer B cannot see customer A's ticket either", async () => {
     const tickets = await all(customerB, "tickets");
     expect(tickets.map((t) => t.id).sort()).toEqual([ids.ticketB, ids.unassigned].sort());
