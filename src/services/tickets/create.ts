@@ -10,7 +10,7 @@ import type { ServiceContext } from "../context.js";
 import { withIdempotency, type IdempotencyRequest } from "../idempotency.js";
 import { toTicketDto, type TicketDto } from "./dto.js";
 import { recordEvent } from "./events.js";
-import { readClockAndPolicy, slaDueColumns } from "./sla.js";
+import { slaDueColumns } from "./sla.js";
 
 export const TICKET_LIMITS = {
   subject: 300,
@@ -74,9 +74,9 @@ export async function createTicket(
   const result = await cleanupOnFailure(ctx.storage, (written) =>
     withIdempotency(ctx, options.idempotency, async (tx) => {
       const customerId = await resolveCustomer(tx, ctx, input);
-      // One clock reading for created_at and the SLA due dates, kept in SQL for full precision.
-      const clock = await readClockAndPolicy(tx, priority);
-      const createdAt = sql`${clock.now}::timestamptz`;
+      // One clock reading for created_at, updated_at and the SLA due dates: the statement's start,
+      // constant within the insert (clock_timestamp() would differ per column).
+      const createdAt = sql`statement_timestamp()`;
       const [ticket] = await tx
         .insert(tickets)
         .values({
@@ -87,7 +87,7 @@ export async function createTicket(
           channel: input.channel ?? "web",
           tags: normaliseTags(input.tags ?? []),
           customFields: input.customFields ?? {},
-          ...slaDueColumns(clock.policy, createdAt),
+          ...slaDueColumns(priority, createdAt),
           createdAt,
           updatedAt: createdAt,
         })

@@ -1,9 +1,6 @@
-import { eq, sql, type SQL, type SQLWrapper } from "drizzle-orm";
-import { queryRows, type Executor } from "../../../db/client.js";
+import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { slaPolicies, tickets, type TicketPriority } from "../../../db/schema/index.js";
 
-export type SlaPolicy = typeof slaPolicies.$inferSelect;
-export type SlaTargets = Pick<SlaPolicy, "firstResponseMinutes" | "resolutionMinutes">;
 export type SlaState = "ok" | "at_risk" | "breached" | "met" | "none";
 export const SLA_FILTERS = ["breached", "at_risk", "ok"] as const;
 export type SlaFilter = (typeof SLA_FILTERS)[number];
@@ -12,35 +9,15 @@ export type SlaFilter = (typeof SLA_FILTERS)[number];
 const AT_RISK_FRACTION = 0.25;
 const AT_RISK_MAX_MS = 60 * 60 * 1000;
 
-export async function loadSlaPolicy(tx: Executor, priority: TicketPriority): Promise<SlaPolicy | undefined> {
-  const [policy] = await tx.select().from(slaPolicies).where(eq(slaPolicies.priority, priority));
-  return policy;
-}
-
 /**
- * One clock reading (as text, to keep created_at's microseconds) and the priority's policy in a
- * single round trip: a new ticket's created_at and due dates must come from the same instant.
+ * Due-date column values for a ticket of `priority`, measured from `base` (its creation time, as
+ * SQL so created_at's microseconds are kept). The policy is read inside the statement that writes
+ * them — no round trip of its own — and a priority without a policy gets no targets (NULL).
  */
-export async function readClockAndPolicy(tx: Executor, priority: TicketPriority): Promise<{ now: string; policy: SlaTargets | undefined }> {
-  const [row] = await queryRows<{ now: string; first: number | null; resolution: number | null }>(
-    tx,
-    sql`SELECT c.now, p.first_response_minutes AS first, p.resolution_minutes AS resolution
-        FROM (SELECT clock_timestamp()::text AS now) c LEFT JOIN ${slaPolicies} p ON p.priority = ${priority}`,
-  );
-  const policy = row!.first !== null && row!.resolution !== null ? { firstResponseMinutes: row!.first, resolutionMinutes: row!.resolution } : undefined;
-  return { now: row!.now, policy };
-}
-
-/**
- * Due-date column values measured from `base` (the ticket's creation time, as SQL so the
- * microseconds of created_at are kept). No policy for the priority → no targets.
- */
-export function slaDueColumns(policy: SlaTargets | undefined, base: SQLWrapper) {
-  if (!policy) return { firstResponseDueAt: null, resolutionDueAt: null };
-  return {
-    firstResponseDueAt: sql`${base} + make_interval(mins => ${policy.firstResponseMinutes}::int)`,
-    resolutionDueAt: sql`${base} + make_interval(mins => ${policy.resolutionMinutes}::int)`,
-  };
+export function slaDueColumns(priority: TicketPriority, base: SQLWrapper) {
+  const due = (minutes: SQLWrapper) =>
+    sql`${base} + (SELECT make_interval(mins => ${minutes}) FROM ${slaPolicies} WHERE ${slaPolicies.priority} = ${priority})`;
+  return { firstResponseDueAt: due(slaPolicies.firstResponseMinutes), resolutionDueAt: due(slaPolicies.resolutionMinutes) };
 }
 
 type SlaFields = Pick<

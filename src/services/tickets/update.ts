@@ -9,7 +9,7 @@ import { loadVisibleTicket, type TicketRow } from "./access.js";
 import { normaliseTags } from "./create.js";
 import { toTicketDto, type TicketDto } from "./dto.js";
 import { fieldChanges, recordEvents } from "./events.js";
-import { loadSlaPolicy, slaDueColumns } from "./sla.js";
+import { slaDueColumns } from "./sla.js";
 import { statusPatch } from "./status.js";
 
 export async function getTicket(ctx: ServiceContext, id: string): Promise<TicketDto> {
@@ -83,7 +83,7 @@ export async function updateTicket(ctx: ServiceContext, id: string, patch: Updat
     // A new priority means new targets, still measured from when the ticket was opened.
     const slaColumns =
       patch.priority !== undefined && patch.priority !== before.priority
-        ? slaDueColumns(await loadSlaPolicy(tx, patch.priority), tickets.createdAt)
+        ? slaDueColumns(patch.priority, tickets.createdAt)
         : {};
     const [row] = await tx
       .update(tickets)

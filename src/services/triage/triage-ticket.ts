@@ -10,7 +10,7 @@ import { withAiRun } from "../../ai/runs.js";
 import { AppError } from "../../errors.js";
 import { loadActiveRules, matchRoutingRules } from "../teams/routing-rules.js";
 import { recordEvents, type TicketEventInput } from "../tickets/events.js";
-import { loadSlaPolicy, slaDueColumns } from "../tickets/sla.js";
+import { slaDueColumns } from "../tickets/sla.js";
 import { pickAgent } from "./pick-agent.js";
 
 export interface TriageDeps {
@@ -106,7 +106,7 @@ export async function triageTicket(deps: TriageDeps, ticketId: string, model: Tr
     const newPriority = priority.source === "rule" || priority.source === "model" ? priority.value : null;
     if (newPriority && newPriority !== current.priority) {
       patch.priority = newPriority;
-      Object.assign(patch, slaDueColumns(await loadSlaPolicy(tx, newPriority), sql`${tickets.createdAt}`));
+      Object.assign(patch, slaDueColumns(newPriority, tickets.createdAt));
       events.push({ ticketId, kind: "ticket.priority_changed", field: "priority", from: current.priority, to: newPriority, actorType: "ai" });
     }
     const newTeam = (team.source === "rule" || team.source === "model") && current.teamId === null ? team.value : null;
