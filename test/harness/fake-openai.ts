@@ -46,6 +46,8 @@ export interface FakeOpenAi {
   enqueue(...replies: FakeReply[]): void;
   /** Replies still queued (a test can assert all were used). */
   pending(): number;
+  /** Drops the replies still queued, so a failed test leaves none for the next. */
+  discardPending(): void;
   /** Everything sent to the model in chat requests, concatenated (for "never in the prompt" checks). */
   promptText(): string;
   close(): Promise<void>;
@@ -118,6 +120,7 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
     requests,
     enqueue: (...replies) => void queue.push(...replies),
     pending: () => queue.length,
+    discardPending: () => void queue.splice(0),
     promptText: () =>
       requests
         .filter((r) => r.endpoint === "chat")

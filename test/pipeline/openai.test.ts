@@ -125,7 +125,7 @@ describe("AI_FALLBACK_LOCAL", () => {
       expect((await c.database.db.select().from(aiRuns).where(eq(aiRuns.ticketId, res.body.id))).some((r) => r.provider === "local")).toBe(true);
     } finally {
       await c.close();
-      while (fake.pending() > 0) fake.enqueue(); // nothing left over for other tests
+      fake.discardPending(); // nothing left over for other tests
     }
   });
 });
