@@ -25,10 +25,17 @@ export async function enqueueJob<N extends JobName>(
   return row!.id;
 }
 
+export type JobRequest = { [N in JobName]: { job: N; payload: JobPayload<N> } }[JobName];
+
+/** The outbox rows for `jobs`, payloads checked, for an INSERT of one's own (writeTogether). */
+export function jobRows(jobs: JobRequest[]): (typeof outbox.$inferInsert)[] {
+  return jobs.map(({ job, payload }) => ({ job, payload: checkedPayload(job, payload) }));
+}
+
 /** Several jobs in one INSERT (one round trip), e.g. triage and draft for a new ticket. */
-export async function enqueueJobs(db: Executor, jobs: { [N in JobName]: { job: N; payload: JobPayload<N> } }[JobName][]): Promise<void> {
+export async function enqueueJobs(db: Executor, jobs: JobRequest[]): Promise<void> {
   if (jobs.length === 0) return;
-  await db.insert(outbox).values(jobs.map(({ job, payload }) => ({ job, payload: checkedPayload(job, payload) })));
+  await db.insert(outbox).values(jobRows(jobs));
 }
 
 export type OutboxRow = typeof outbox.$inferSelect;

@@ -1,15 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
-import type { Transaction } from "../../../db/client.js";
-import { ticketMessages, tickets, users, type TicketChannel, type TicketPriority } from "../../../db/schema/index.js";
+import { writeTogether, type Transaction } from "../../../db/client.js";
+import { outbox, ticketEvents, ticketMessages, tickets, users, type TicketChannel, type TicketPriority } from "../../../db/schema/index.js";
 import { isCustomer, isStaff } from "../../auth/actor.js";
 import { AppError, invalidField } from "../../errors.js";
-import { enqueueJobs } from "../../jobs/outbox.js";
+import { jobRows } from "../../jobs/outbox.js";
 import { cleanupOnFailure, storeAttachments, validateFiles } from "../attachments/store.js";
 import type { ServiceContext } from "../context.js";
 import { withIdempotency, type IdempotencyRequest } from "../idempotency.js";
 import { toTicketDto, type TicketDto } from "./dto.js";
-import { recordEvent } from "./events.js";
+import { eventRows } from "./events.js";
 import { slaDueColumns } from "./sla.js";
 
 export const TICKET_LIMITS = {
@@ -95,20 +95,23 @@ export async function createTicket(
       // The id is made here rather than read back: RETURNING would re-check the row against
       // the read policy, a second planned subquery on the hot path.
       const message = { id: randomUUID() };
-      await tx.insert(ticketMessages).values({ id: message.id, ticketId: ticket!.id, authorId: customerId, authorType: "customer", body: input.description });
-      await recordEvent(tx, ctx.actor, {
-        ticketId: ticket!.id,
-        kind: "ticket.created",
-        to: { status: ticket!.status, priority: ticket!.priority, channel: ticket!.channel },
-      });
-      if (files.length > 0) {
-        await storeAttachments(tx, ctx.storage, ctx.actor, { ticketId: ticket!.id, messageId: message.id }, files, written);
-      }
-      // Triage and a draft for the first message, both in the outbox with the ticket itself.
-      await enqueueJobs(tx, [
+      const created = eventRows(ctx.actor, [
+        { ticketId: ticket!.id, kind: "ticket.created", to: { status: ticket!.status, priority: ticket!.priority, channel: ticket!.channel } },
+      ]);
+      // Triage and a draft for the first message, in the outbox with the ticket itself.
+      const jobs = jobRows([
         { job: "ticket.triage", payload: { ticketId: ticket!.id } },
         { job: "ticket.draft", payload: { ticketId: ticket!.id, messageId: message.id } },
       ]);
+      // The first message, the audit event and the jobs reference only the ticket: one statement.
+      await writeTogether(tx, [
+        tx.insert(ticketMessages).values({ id: message.id, ticketId: ticket!.id, authorId: customerId, authorType: "customer", body: input.description }),
+        tx.insert(ticketEvents).values(created),
+        tx.insert(outbox).values(jobs),
+      ]);
+      if (files.length > 0) {
+        await storeAttachments(tx, ctx.storage, ctx.actor, { ticketId: ticket!.id, messageId: message.id }, files, written);
+      }
       return { status: 201, body: toTicketDto(ticket!) };
     }),
   );

@@ -15,25 +15,28 @@ export interface TicketEventInput {
   actorType?: "user" | "ai" | "system";
 }
 
+/** The ticket_events rows for `events` made by `actor`, for an INSERT of one's own (writeTogether). */
+export function eventRows(actor: Actor, events: TicketEventInput[]): (typeof ticketEvents.$inferInsert)[] {
+  return events.map((e) => ({
+    ticketId: e.ticketId,
+    actorId: actorId(actor),
+    actorType: e.actorType ?? (actor.kind === "user" ? ("user" as const) : ("system" as const)),
+    kind: e.kind,
+    field: e.field ?? null,
+    fromValue: e.from === undefined ? null : e.from,
+    toValue: e.to === undefined ? null : e.to,
+    isInternal: e.isInternal ?? false,
+    metadata: e.metadata ?? {},
+  }));
+}
+
 /**
  * Appends to the audit trail. Always called inside the transaction that makes the change,
  * so a change and its event commit or vanish together.
  */
 export async function recordEvents(tx: Executor, actor: Actor, events: TicketEventInput[]): Promise<void> {
   if (events.length === 0) return;
-  await tx.insert(ticketEvents).values(
-    events.map((e) => ({
-      ticketId: e.ticketId,
-      actorId: actorId(actor),
-      actorType: e.actorType ?? (actor.kind === "user" ? ("user" as const) : ("system" as const)),
-      kind: e.kind,
-      field: e.field ?? null,
-      fromValue: e.from === undefined ? null : e.from,
-      toValue: e.to === undefined ? null : e.to,
-      isInternal: e.isInternal ?? false,
-      metadata: e.metadata ?? {},
-    })),
-  );
+  await tx.insert(ticketEvents).values(eventRows(actor, events));
 }
 
 export const recordEvent = (tx: Executor, actor: Actor, event: TicketEventInput) => recordEvents(tx, actor, [event]);
