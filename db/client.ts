@@ -81,7 +81,9 @@ export async function queryRows<T>(db: Executor, query: SQL): Promise<T[]> {
  * one round trip and one plan instead of one each (on embedded PGlite, a new ticket's message,
  * audit event and jobs: ~0.7 ms less; bench/README.md). Only for writes that do not read one
  * another's rows: every part sees the snapshot from before the statement, and Postgres promises
- * no order among them. Constraints and row-level security apply to each part as usual.
+ * no order among them — not the array's (it runs the last first), so rows that must sort in
+ * writing order take an explicit shared timestamp rather than their clock_timestamp() default.
+ * Constraints and row-level security apply to each part as usual.
  */
 export async function writeTogether(db: Executor, writes: SQLWrapper[]): Promise<void> {
   // getSQL(): a query builder put straight into sql`` is rendered as a parenthesised subquery.

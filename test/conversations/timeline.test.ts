@@ -44,6 +44,18 @@ describe("GET /tickets/{id}/timeline", () => {
     expect(res.body.data[6].event).toMatchObject({ field: "status", from: "new", to: "open" });
   });
 
+  it("a ticket opened over the API starts with its first message, then the ticket.created event", async () => {
+    // POST /tickets writes message, event and jobs in one statement, whose parts run in no
+    // promised order; the order shown must still be the order of meaning.
+    for (let i = 0; i < 5; i++) {
+      const created = await ctx.http("POST", "/tickets", { token: cast.customerA.token, json: { subject: `Order ${i}`, description: `First words ${i}` } });
+      expect(created.status).toBe(201);
+      const res = await timeline(created.body.id, cast.customerA.token);
+      expect(res.body.data.map(describeItem)).toEqual([`message:First words ${i}`, "event:ticket.created"]);
+      expect(res.body.data[0].at <= res.body.data[1].at).toBe(true);
+    }
+  });
+
   it("customers see neither the internal note, nor its event, nor its attachment's event", async () => {
     const ticket = await cast.ticketOf("open");
     const note = await ctx.http("POST", `/tickets/${ticket.id}/messages`, {

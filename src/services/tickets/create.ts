@@ -104,9 +104,13 @@ export async function createTicket(
         { job: "ticket.draft", payload: { ticketId: ticket!.id, messageId: message.id } },
       ]);
       // The first message, the audit event and the jobs reference only the ticket: one statement.
+      // Its parts run in no promised order, so message and event share the statement's clock
+      // (the timeline puts a message before an event at the same instant) rather than each
+      // reading clock_timestamp() as it happens to run.
+      const writtenAt = sql`statement_timestamp()`;
       await writeTogether(tx, [
-        tx.insert(ticketMessages).values({ id: message.id, ticketId: ticket!.id, authorId: customerId, authorType: "customer", body: input.description }),
-        tx.insert(ticketEvents).values(created),
+        tx.insert(ticketMessages).values({ id: message.id, ticketId: ticket!.id, authorId: customerId, authorType: "customer", body: input.description, createdAt: writtenAt }),
+        tx.insert(ticketEvents).values(created.map((row) => ({ ...row, createdAt: writtenAt }))),
         tx.insert(outbox).values(jobs),
       ]);
       if (files.length > 0) {
