@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { aiDrafts, aiRuns, kbChunks, ticketEvents, tickets } from "../../db/schema/index.js";
 import { indexArticle } from "../../src/services/kb/indexing.js";
 import { createTestContext, type TestContext } from "../harness/app.js";
@@ -52,6 +52,8 @@ afterAll(async () => {
   await ctx?.close();
   await fake?.close();
 });
+// A test that fails before using its queued replies must not hand them to the next one.
+afterEach(() => fake?.discardPending());
 
 describe("openai provider through the pipeline", () => {
   it("parses structured triage and a cited draft", async () => {
@@ -125,7 +127,6 @@ describe("AI_FALLBACK_LOCAL", () => {
       expect((await c.database.db.select().from(aiRuns).where(eq(aiRuns.ticketId, res.body.id))).some((r) => r.provider === "local")).toBe(true);
     } finally {
       await c.close();
-      fake.discardPending(); // nothing left over for other tests
     }
   });
 });
