@@ -19,19 +19,22 @@ DECLARE
   using_expr text;
   check_expr text;
   role_expr constant text := $r$coalesce(nullif(current_setting('app.role', true), ''), 'anonymous')$r$;
+  -- Each call and the body that replaces it. app_is_admin and app_is_staff come before app_role,
+  -- since their bodies are written with app_role's body (the stored text has no nested calls).
+  helpers constant text[][] := ARRAY[
+    ['app_is_admin()', format('(%s IN (''admin'', ''system''))', role_expr)],
+    ['app_is_staff()', format('(%s IN (''agent'', ''admin'', ''system''))', role_expr)],
+    ['app_role()', role_expr],
+    ['app_user_id()', $u$nullif(current_setting('app.user_id', true), '')::uuid$u$]
+  ];
 BEGIN
   FOR p IN SELECT tablename, policyname, qual, with_check FROM pg_policies WHERE schemaname = 'public' LOOP
     using_expr := p.qual;
     check_expr := p.with_check;
-    -- app_is_admin and app_is_staff first: their bodies are written with app_role's body.
-    using_expr := replace(using_expr, 'app_is_admin()', format('(%s IN (''admin'', ''system''))', role_expr));
-    check_expr := replace(check_expr, 'app_is_admin()', format('(%s IN (''admin'', ''system''))', role_expr));
-    using_expr := replace(using_expr, 'app_is_staff()', format('(%s IN (''agent'', ''admin'', ''system''))', role_expr));
-    check_expr := replace(check_expr, 'app_is_staff()', format('(%s IN (''agent'', ''admin'', ''system''))', role_expr));
-    using_expr := replace(using_expr, 'app_role()', role_expr);
-    check_expr := replace(check_expr, 'app_role()', role_expr);
-    using_expr := replace(using_expr, 'app_user_id()', $u$nullif(current_setting('app.user_id', true), '')::uuid$u$);
-    check_expr := replace(check_expr, 'app_user_id()', $u$nullif(current_setting('app.user_id', true), '')::uuid$u$);
+    FOR i IN 1 .. array_length(helpers, 1) LOOP
+      using_expr := replace(using_expr, helpers[i][1], helpers[i][2]);
+      check_expr := replace(check_expr, helpers[i][1], helpers[i][2]);
+    END LOOP;
     IF using_expr IS DISTINCT FROM p.qual THEN
       EXECUTE format('ALTER POLICY %I ON %I USING (%s)', p.policyname, p.tablename, using_expr);
     END IF;
