@@ -31,7 +31,7 @@ import type { AppDeps } from "../src/deps.js";
 import { startServer } from "../src/server.js";
 import { issueSession, resolveSession } from "../src/services/accounts/sessions.js";
 import { LocalDiskStorage } from "../src/services/attachments/storage.js";
-import type { ServiceContext } from "../src/services/context.js";
+import { serviceContext, type ServiceContext } from "../src/services/context.js";
 import { createTicket } from "../src/services/tickets/create.js";
 import { listTickets } from "../src/services/tickets/list.js";
 import { freePort } from "../test/harness/processes.js";
@@ -298,9 +298,8 @@ async function profile(base: string, deps: AppDeps, measured: Measured[], tokens
   const cacheSeconds = deps.config.sessionCacheSeconds;
   const actors = { customer: (await resolveSession(db, tokens.customer))!, admin: (await resolveSession(db, tokens.admin))! };
   const ids = { customer: actors.customer.id, admin: actors.admin.id };
-  const config = loadConfig({ LOG_LEVEL: "silent" });
-  const shared = { db, config, logger: createLogger(config), storage: new LocalDiskStorage(tmpdir()), embedder: createEmbedder(config), notifyJobs: () => {} };
-  const ctx: Record<Actor, ServiceContext> = { customer: { ...shared, actor: actors.customer }, admin: { ...shared, actor: actors.admin } };
+  // The server's own deps; their queue is not started, so notifying it runs nothing.
+  const ctx: Record<Actor, ServiceContext> = { customer: serviceContext(deps, actors.customer), admin: serviceContext(deps, actors.admin) };
   const services = {
     create: () => createTicket(ctx.customer, TICKET_BODY),
     list: () => listTickets(ctx.admin, { limit: 25 }),

@@ -5,6 +5,7 @@ import type { AppDeps } from "../deps.js";
 import { AppError } from "../errors.js";
 import type { AppEnv } from "../http/env.js";
 import { resolveSession } from "../services/accounts/sessions.js";
+import { serviceContext } from "../services/context.js";
 import { ANONYMOUS, isAdmin, isStaff, type Actor, type UserActor } from "./actor.js";
 
 export const SESSION_COOKIE = "autocrm_session";
@@ -34,15 +35,7 @@ export function authenticate(deps: AppDeps): MiddlewareHandler<AppEnv> {
       actor = user;
     }
     c.set("actor", actor);
-    c.set("ctx", {
-      db: deps.database.db,
-      actor,
-      config: deps.config,
-      logger: c.get("logger"),
-      storage: deps.storage,
-      embedder: deps.embedder,
-      notifyJobs: () => deps.queue.notify(),
-    });
+    c.set("ctx", serviceContext(deps, actor, c.get("logger")));
     await next();
   };
 }

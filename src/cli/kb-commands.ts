@@ -3,7 +3,7 @@ import { SYSTEM } from "../auth/actor.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../logger.js";
 import { createRuntime, type Runtime } from "../runtime.js";
-import type { ServiceContext } from "../services/context.js";
+import { serviceContext, type ServiceContext } from "../services/context.js";
 import { importJsonl, importMarkdownDir, formatProgress } from "../services/kb/import.js";
 import { reindexAll } from "../services/kb/indexing.js";
 
@@ -19,15 +19,7 @@ export function progressPrinter(label: string): (done: number, total: number) =>
 }
 
 export function systemContext(runtime: Runtime): ServiceContext {
-  return {
-    db: runtime.database.db,
-    actor: SYSTEM,
-    config: runtime.config,
-    logger: runtime.logger,
-    storage: runtime.storage,
-    embedder: runtime.embedder,
-    notifyJobs: () => runtime.queue.notify(),
-  };
+  return serviceContext(runtime, SYSTEM);
 }
 
 /**

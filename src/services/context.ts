@@ -1,4 +1,5 @@
 import type { Database } from "../../db/client.js";
+import type { AppDeps } from "../deps.js";
 import type { Embedder } from "../ai/embeddings/embedder.js";
 import type { Actor } from "../auth/actor.js";
 import type { Config } from "../config.js";
@@ -18,4 +19,17 @@ export interface ServiceContext {
   embedder: Embedder;
   /** Tell the job driver that the outbox has new rows (after commit). */
   notifyJobs(): void;
+}
+
+/** The context for `actor` from the app's deps (a request passes its own child logger). */
+export function serviceContext(deps: AppDeps, actor: Actor, logger: Logger = deps.logger): ServiceContext {
+  return {
+    db: deps.database.db,
+    actor,
+    config: deps.config,
+    logger,
+    storage: deps.storage,
+    embedder: deps.embedder,
+    notifyJobs: () => deps.queue.notify(),
+  };
 }

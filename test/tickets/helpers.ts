@@ -1,6 +1,6 @@
 import { slaPolicies, type users } from "../../db/schema/index.js";
 import type { Actor } from "../../src/auth/actor.js";
-import type { ServiceContext } from "../../src/services/context.js";
+import { serviceContext, type ServiceContext } from "../../src/services/context.js";
 import type { TestContext, TestResponse } from "../harness/app.js";
 
 type UserRow = typeof users.$inferSelect;
@@ -8,17 +8,7 @@ type UserRow = typeof users.$inferSelect;
 export const actorOf = (u: UserRow): Actor => ({ kind: "user", id: u.id, role: u.role, email: u.email, fullName: u.fullName });
 
 /** A service context acting as `user`, for calling verbs directly (faster than HTTP in loops). */
-export function serviceContext(ctx: TestContext, user: UserRow): ServiceContext {
-  return {
-    db: ctx.database.db,
-    actor: actorOf(user),
-    config: ctx.config,
-    logger: ctx.logger,
-    storage: ctx.storage,
-    embedder: ctx.embedder,
-    notifyJobs: () => {},
-  };
-}
+export const serviceContextAs = (ctx: TestContext, user: UserRow): ServiceContext => serviceContext(ctx, actorOf(user));
 
 /** The field names a 400 problem lists (`body.x`, `params.x`, `query.x`). */
 export function badFields(res: TestResponse): string[] {

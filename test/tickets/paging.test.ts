@@ -5,7 +5,7 @@ import { TICKET_PRIORITIES } from "../../db/schema/index.js";
 import { listTickets, type ListSort } from "../../src/services/tickets/list.js";
 import { createTestContext, type TestContext } from "../harness/app.js";
 import { signedInUser } from "../harness/auth.js";
-import { serviceContext } from "./helpers.js";
+import { serviceContextAs } from "./helpers.js";
 
 let ctx: TestContext;
 let admin: Awaited<ReturnType<typeof signedInUser>>;
@@ -47,7 +47,7 @@ describe("keyset pagination under concurrent inserts", () => {
     it(`paging through 10,000 tickets while others are inserted returns each existing ticket exactly once (sort=${sort} ${order})`, async () => {
       const existing = (await queryRows<{ id: string }>(ctx.database.db, sql`select id from tickets`)).map((r) => r.id);
       expect(existing.length).toBeGreaterThanOrEqual(EXISTING);
-      const service = serviceContext(ctx, admin.user);
+      const service = serviceContextAs(ctx, admin.user);
 
       const seen: { id: string; priority: string }[] = [];
       let cursor: string | null = null;
