@@ -1,4 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context, MiddlewareHandler } from "hono";
 import { swaggerUI } from "@hono/swagger-ui";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
@@ -12,6 +13,24 @@ import { authenticate } from "./auth/middleware.js";
 import { registerRoutes } from "./routes/index.js";
 
 export type App = OpenAPIHono<AppEnv>;
+
+/**
+ * hono's bodyLimit, but a declared Content-Length is checked first, without touching the body:
+ * bodyLimit's own first step reads `req.body`, which makes @hono/node-server build a full
+ * web Request around a stream, and the JSON parser then reads the body through web streams
+ * instead of straight off the socket (~0.3 ms per POST on this machine). Node's parser stops a
+ * body at its Content-Length, so the header is the size; a chunked body (no length) still goes
+ * through bodyLimit, which counts it as it arrives.
+ */
+function limitBody(maxSize: number, what: string): MiddlewareHandler<AppEnv> {
+  const onError = (c: Context<AppEnv>) => problemResponse(new AppError("PAYLOAD_TOO_LARGE", `${what} exceeds ${maxSize} bytes`), c);
+  const counted = bodyLimit({ maxSize, onError });
+  return (c, next) => {
+    const length = c.req.header("content-length");
+    if (length === undefined || c.req.header("transfer-encoding") !== undefined) return counted(c, next);
+    return Number.parseInt(length, 10) > maxSize ? Promise.resolve(onError(c)) : next();
+  };
+}
 
 /** Builds the HTTP app. No side effects: nothing listens, nothing connects. */
 export function createApp(deps: AppDeps): App {
@@ -35,14 +54,8 @@ export function createApp(deps: AppDeps): App {
   });
   app.use(secureHeaders({ contentSecurityPolicy: undefined, crossOriginResourcePolicy: false }));
   // Uploads (multipart) get their own, larger ceiling; every other body stays small.
-  const jsonLimit = bodyLimit({
-    maxSize: deps.config.BODY_LIMIT_BYTES,
-    onError: (c) => problemResponse(new AppError("PAYLOAD_TOO_LARGE", `body exceeds ${deps.config.BODY_LIMIT_BYTES} bytes`), c),
-  });
-  const uploadLimit = bodyLimit({
-    maxSize: deps.config.UPLOAD_LIMIT_BYTES,
-    onError: (c) => problemResponse(new AppError("PAYLOAD_TOO_LARGE", `upload exceeds ${deps.config.UPLOAD_LIMIT_BYTES} bytes`), c),
-  });
+  const jsonLimit = limitBody(deps.config.BODY_LIMIT_BYTES, "body");
+  const uploadLimit = limitBody(deps.config.UPLOAD_LIMIT_BYTES, "upload");
   // GET and HEAD requests never carry a body here (@hono/node-server and the Fetch API drop or
   // refuse one), and asking bodyLimit would make node-server build a full Request just to see that.
   app.use((c, next) => {

@@ -2,7 +2,7 @@ import { eq, getTableColumns, sql } from "drizzle-orm";
 import { numeric, pgTable, text } from "drizzle-orm/pg-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows, type DatabaseHandle } from "../../db/client.js";
-import { jsonRowReader } from "../../db/json-rows.js";
+import { jsonRowReader, type JsonRowReader } from "../../db/json-rows.js";
 import { tickets, users } from "../../db/schema/index.js";
 import { createTestDatabase } from "../harness/database.js";
 import { createTicket, createUser } from "../harness/factories.js";
@@ -16,7 +16,8 @@ beforeAll(async () => {
 });
 afterAll(() => handle?.close());
 
-const viaJson = async (reader: ReturnType<typeof jsonRowReader>, id: string) => {
+type TicketRow = typeof tickets.$inferSelect;
+const viaJson = async (reader: JsonRowReader<TicketRow>, id: string) => {
   const rows = await queryRows<{ row: Record<string, unknown> }>(handle.db, sql`SELECT ${reader.select} AS row FROM ${tickets} WHERE ${tickets.id} = ${id}`);
   return reader.read(rows[0]!.row);
 };
@@ -43,7 +44,7 @@ describe("jsonRowReader", () => {
     const bare = await createTicket(db, { customerId: customer!.id });
 
     const columns = getTableColumns(tickets);
-    const reader = jsonRowReader(columns);
+    const reader = jsonRowReader<TicketRow>(columns);
     for (const id of [full.id, bare.id]) {
       const [expected] = await db.select().from(tickets).where(eq(tickets.id, id));
       expect(await viaJson(reader, id)).toEqual(expected);
