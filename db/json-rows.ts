@@ -14,8 +14,8 @@ const TIMESTAMP = "PgTimestamp";
 export interface JsonRowReader<Row> {
   /** `json_build_object('key', column, …)`: the row as one json value, keyed like the columns record. */
   select: SQL;
-  /** The parsed json value back as drizzle would have mapped the same columns. */
-  read(value: Record<string, unknown>): Row;
+  /** The json value (parsed, as both drivers hand json over, or its text) as drizzle would have mapped the same columns. */
+  read(value: Record<string, unknown> | string): Row;
 }
 
 /**
@@ -47,7 +47,8 @@ export function jsonRowReader<Row>(columns: Record<string, Column>): JsonRowRead
   const select = sql.raw(built.sql);
   return {
     select,
-    read(value) {
+    read(json) {
+      const value: Record<string, unknown> = typeof json === "string" ? JSON.parse(json) : json;
       for (const key of timestamps) {
         const text = value[key];
         if (typeof text === "string") value[key] = new Date(text);

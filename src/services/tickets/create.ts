@@ -8,7 +8,7 @@ import { jobRows } from "../../jobs/outbox.js";
 import { cleanupOnFailure, storeAttachments, validateFiles } from "../attachments/store.js";
 import type { ServiceContext } from "../context.js";
 import { withIdempotency, type IdempotencyRequest } from "../idempotency.js";
-import { toTicketDto, type TicketDto } from "./dto.js";
+import { SHOWN_TICKET_JSON, toTicketDto, type TicketDto } from "./dto.js";
 import { eventRows } from "./events.js";
 import { slaDueColumns } from "./sla.js";
 
@@ -77,7 +77,7 @@ export async function createTicket(
       // One clock reading for created_at, updated_at and the SLA due dates: the statement's start,
       // constant within the insert (clock_timestamp() would differ per column).
       const createdAt = sql`statement_timestamp()`;
-      const [ticket] = await tx
+      const [inserted] = await tx
         .insert(tickets)
         .values({
           customerId,
@@ -91,17 +91,18 @@ export async function createTicket(
           createdAt,
           updatedAt: createdAt,
         })
-        .returning();
+        .returning({ json: sql<Record<string, unknown>>`${SHOWN_TICKET_JSON.select}` });
+      const ticket = SHOWN_TICKET_JSON.read(inserted!.json);
       // The id is made here rather than read back: RETURNING would re-check the row against
       // the read policy, a second planned subquery on the hot path.
       const message = { id: randomUUID() };
       const created = eventRows(ctx.actor, [
-        { ticketId: ticket!.id, kind: "ticket.created", to: { status: ticket!.status, priority: ticket!.priority, channel: ticket!.channel } },
+        { ticketId: ticket.id, kind: "ticket.created", to: { status: ticket.status, priority: ticket.priority, channel: ticket.channel } },
       ]);
       // Triage and a draft for the first message, in the outbox with the ticket itself.
       const jobs = jobRows([
-        { job: "ticket.triage", payload: { ticketId: ticket!.id } },
-        { job: "ticket.draft", payload: { ticketId: ticket!.id, messageId: message.id } },
+        { job: "ticket.triage", payload: { ticketId: ticket.id } },
+        { job: "ticket.draft", payload: { ticketId: ticket.id, messageId: message.id } },
       ]);
       // The first message, the audit event and the jobs reference only the ticket: one statement.
       // Its parts run in no promised order, so message and event share the statement's clock
@@ -109,14 +110,14 @@ export async function createTicket(
       // reading clock_timestamp() as it happens to run.
       const writtenAt = sql`statement_timestamp()`;
       await writeTogether(tx, [
-        tx.insert(ticketMessages).values({ id: message.id, ticketId: ticket!.id, authorId: customerId, authorType: "customer", body: input.description, createdAt: writtenAt }),
+        tx.insert(ticketMessages).values({ id: message.id, ticketId: ticket.id, authorId: customerId, authorType: "customer", body: input.description, createdAt: writtenAt }),
         tx.insert(ticketEvents).values(created.map((row) => ({ ...row, createdAt: writtenAt }))),
         tx.insert(outbox).values(jobs),
       ]);
       if (files.length > 0) {
-        await storeAttachments(tx, ctx.storage, ctx.actor, { ticketId: ticket!.id, messageId: message.id }, files, written);
+        await storeAttachments(tx, ctx.storage, ctx.actor, { ticketId: ticket.id, messageId: message.id }, files, written);
       }
-      return { status: 201, body: toTicketDto(ticket!) };
+      return { status: 201, body: toTicketDto(ticket) };
     }),
   );
   if (!result.replayed) ctx.notifyJobs();
