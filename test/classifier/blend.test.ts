@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { seededRandom } from "../../src/ai/classifier/linear-svm.js";
 import { TextClassifier } from "../../src/ai/classifier/model.js";
-import { trainClassifier, type Scaling, type TrainingExample } from "../../src/ai/classifier/train.js";
+import { DEFAULT_TRAINING, trainClassifier, type Scaling, type TrainingExample } from "../../src/ai/classifier/train.js";
 import type { View } from "../../src/ai/classifier/views.js";
 import { makeExamples } from "./synthetic.js";
 
@@ -57,17 +57,22 @@ describe("model families and their blend", () => {
   });
 
   it("the default blend leans on the families that do better on held-out folds", () => {
-    const members = blend.meta.members as Array<{ view: string; scaling: string; weight: number }>;
-    expect(members.map((m) => `${m.view}/${m.scaling}`)).toEqual(["all/tfidf", "words/tfidf", "words/nb"]);
+    const members = blend.meta.members as Array<{ view: string; scaling: string; model?: string; weight: number }>;
+    expect(members.map((m) => `${m.view}/${m.scaling}${m.model ? `/${m.model}` : ""}`)).toEqual(["all/tfidf", "words/tfidf", "words/nb", "all/tfidf/mlp"]);
     const weight = (key: string) => members.find((m) => `${m.view}/${m.scaling}` === key)!.weight;
     expect(weight("words/nb")).toBeGreaterThan(weight("all/tfidf"));
     expect(accuracy(blend)).toBeGreaterThan(accuracy(tfidf));
   });
 
-  it("a blend is still one stored linear model that round-trips exactly", () => {
+  it("a blend is one stored model that round-trips exactly; linear, unless the network has weight", () => {
     const restored = TextClassifier.fromJSON(JSON.parse(JSON.stringify(blend.toJSON())));
     for (const e of test.slice(0, 30)) expect(restored.predict(e.subject, e.text)).toEqual(blend.predict(e.subject, e.text));
-    expect(blend.toJSON().format).toBe("autocrm.linear-text/1");
+    const members = blend.meta.members as Array<{ model?: string; weight: number }>;
+    const withNetwork = members.some((m) => m.model === "mlp" && m.weight > 0);
+    expect(blend.toJSON().format).toBe(withNetwork ? "autocrm.linear-text/2" : "autocrm.linear-text/1");
+    const svmsOnly = trainClassifier(train, { families: DEFAULT_TRAINING.families.filter((f) => f.model !== "mlp") });
+    expect(svmsOnly.toJSON().format).toBe("autocrm.linear-text/1");
+    expect(svmsOnly.toJSON()).not.toHaveProperty("network");
   });
 
   it("keeps blend weights finite and non-negative, with at least one model in use", () => {

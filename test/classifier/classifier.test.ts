@@ -97,9 +97,12 @@ describe("TextClassifier serialisation", () => {
 
   it("stores a compact, versioned document", () => {
     const json = model.toJSON();
-    expect(json.format).toBe("autocrm.linear-text/1");
+    expect(json.format).toBe(json.network ? "autocrm.linear-text/2" : "autocrm.linear-text/1");
     expect(json.weights.nonZero).toBeGreaterThan(0);
-    expect(JSON.stringify(json).length).toBeLessThan(500_000);
+    const { network, ...linear } = json;
+    expect(JSON.stringify(linear).length).toBeLessThan(500_000);
+    // The network is dense: 16 bits per first-layer weight, vocabulary × hidden units of them.
+    if (network) expect(Buffer.from(network.w1.data, "base64").length).toBe(2 * model.vectorizer.size * network.hidden);
     expect(() => TextClassifier.fromJSON({ ...json, format: "other/9" } as unknown as TextClassifierJSON)).toThrow(/format/);
   });
 

@@ -1,6 +1,7 @@
 // Held-out scores for training's choices (train.ts): stratified folds of the training data, and
 // for each configuration of a model family the scores it gives examples it was not trained on.
 // Those scores choose C and the class weighting, and fit the blend of the families (calibration.ts).
+import type { SparseVector } from "./features.js";
 import { linearScores, seededRandom, toCsr, trainOneVsRestSvm, type LinearProblem } from "./linear-svm.js";
 
 /** With plenty of data, this many held-out predictions decide as well as all of them would. */
@@ -101,6 +102,33 @@ export function crossValidate(
   }
   for (const run of runs) run.accuracy = accuracyOf(run.scores, run.y);
   return runs;
+}
+
+/**
+ * Held-out scores of a family that is not tuned over a grid (mlp.ts): `fit` learns from a fold's
+ * training part and returns the scorer. Same folds, same order and the same MIN_HELD_OUT stop as
+ * crossValidate, so the scores line up example by example with the SVM families' for the blend.
+ */
+export function heldOutScores(
+  p: LinearProblem,
+  fold: Int32Array,
+  fit: (sub: LinearProblem, fold: number) => (x: SparseVector) => Float64Array,
+): Pick<Run, "accuracy" | "scores" | "y"> {
+  const folds = Math.max(...fold) + 1;
+  const scores: Float64Array[] = [];
+  const y: number[] = [];
+  for (let f = 0; f < folds && scores.length < MIN_HELD_OUT; f++) {
+    const train: number[] = [];
+    fold.forEach((g, i) => g !== f && train.push(i));
+    const sub: LinearProblem = { vectors: train.map((i) => p.vectors[i]!), y: Int32Array.from(train, (i) => p.y[i]!), numLabels: p.numLabels, numFeatures: p.numFeatures };
+    const score = fit(sub, f);
+    fold.forEach((g, i) => {
+      if (g !== f) return;
+      scores.push(score(p.vectors[i]!));
+      y.push(p.y[i]!);
+    });
+  }
+  return { accuracy: accuracyOf(scores, y), scores, y };
 }
 
 /** Best held-out accuracy. Ties go to the C nearest the customary 1, then to the more balanced weighting. */

@@ -2,9 +2,14 @@
 // probabilities (softmax with a temperature fitted on held-out folds). What classifier_models.params
 // stores is `toJSON()`: weights are pruned and quantised to 16 bits once, at construction, so the
 // model in memory and the one read back from the database predict exactly the same.
+// A model may also carry a hidden-layer network (mlp.ts) whose scores, weighted, add to the
+// linear ones: the network does not fold into the linear weights as the SVM families do.
 import { Vectorizer, type SparseVector, type VectorizerJSON } from "./features.js";
+import { mlpScores, type MlpWeights } from "./mlp.js";
 
 export const MODEL_FORMAT = "autocrm.linear-text/1";
+/** Format 1 plus a hidden-layer network; a model without one is still written as format 1. */
+export const MODEL_FORMAT_WITH_NETWORK = "autocrm.linear-text/2";
 
 export interface Prediction {
   label: string;
@@ -24,8 +29,29 @@ export interface ModelMeta {
   [key: string]: unknown;
 }
 
+/** The network's scores count `weight` times in the decision (already divided by the temperature). */
+export interface NetworkPart {
+  weight: number;
+  net: MlpWeights;
+}
+
+/** Dense matrices as little-endian 16-bit integers in base64, times `scale`. */
+interface DenseJSON {
+  scale: number;
+  data: string;
+}
+
+export interface NetworkJSON {
+  weight: number;
+  hidden: number;
+  w1: DenseJSON;
+  b1: number[];
+  w2: DenseJSON;
+  b2: number[];
+}
+
 export interface TextClassifierJSON {
-  format: typeof MODEL_FORMAT;
+  format: typeof MODEL_FORMAT | typeof MODEL_FORMAT_WITH_NETWORK;
   labels: string[];
   vectorizer: VectorizerJSON;
   /** Feature-major flat matrix (feature j, label k at j·K + k), sparse and quantised: see encodeWeights. */
@@ -33,6 +59,7 @@ export interface TextClassifierJSON {
   bias: number[];
   temperature: number;
   meta: ModelMeta;
+  network?: NetworkJSON;
 }
 
 export interface LinearParts {
@@ -44,6 +71,7 @@ export interface LinearParts {
   /** Multiplies the scores before the softmax (1/temperature). */
   temperature: number;
   meta: ModelMeta;
+  network?: NetworkPart;
 }
 
 const QMAX = 32767;
@@ -57,8 +85,9 @@ export class TextClassifier {
   private readonly temperature: number;
   private readonly quantised: Int16Array;
   private readonly scale: number;
+  private readonly network?: { weight: number; net: MlpWeights; w1: Dense16; w2: Dense16 };
 
-  private constructor(parts: Omit<LinearParts, "weights">, quantised: Int16Array, scale: number) {
+  private constructor(parts: Omit<LinearParts, "weights" | "network">, quantised: Int16Array, scale: number, network?: NetworkJSON) {
     this.labels = parts.labels;
     this.vectorizer = parts.vectorizer;
     this.meta = parts.meta;
@@ -67,6 +96,20 @@ export class TextClassifier {
     this.quantised = quantised;
     this.scale = scale;
     this.weights = Float32Array.from(quantised, (q) => q * scale);
+    if (network) {
+      const w1 = decodeDense(network.w1, this.vectorizer.size * network.hidden);
+      const w2 = decodeDense(network.w2, network.hidden * this.labels.length);
+      const net: MlpWeights = {
+        numFeatures: this.vectorizer.size,
+        hidden: network.hidden,
+        numLabels: this.labels.length,
+        w1: w1.values,
+        b1: Float32Array.from(network.b1),
+        w2: w2.values,
+        b2: Float32Array.from(network.b2),
+      };
+      this.network = { weight: network.weight, net, w1, w2 };
+    }
   }
 
   /**
@@ -92,7 +135,17 @@ export class TextClassifier {
       kept += hist[m]!;
     }
     for (let i = 0; i < q.length; i++) if (Math.abs(q[i]!) < threshold) q[i] = 0;
-    return new TextClassifier(parts, q, scale);
+    // The network is quantised here too (16 bits, not pruned), so what is stored is what predicts.
+    const n = parts.network;
+    const network = n && {
+      weight: round6(n.weight),
+      hidden: n.net.hidden,
+      w1: encodeDense(quantiseDense(n.net.w1)),
+      b1: Array.from(n.net.b1, round6),
+      w2: encodeDense(quantiseDense(n.net.w2)),
+      b2: Array.from(n.net.b2, round6),
+    };
+    return new TextClassifier(parts, q, scale, network);
   }
 
   predict(subject: string | null | undefined, text: string | null | undefined, opts: { explain?: boolean } = {}): Prediction {
@@ -116,6 +169,10 @@ export class TextClassifier {
       const v = x.values[n]!;
       for (let k = 0; k < K; k++) s[k]! += v * this.weights[base + k]!;
     }
+    if (this.network) {
+      const z = mlpScores(this.network.net, x);
+      for (let k = 0; k < K; k++) s[k]! += this.network.weight * z[k]!;
+    }
     return s;
   }
 
@@ -123,6 +180,7 @@ export class TextClassifier {
     return softmax(this.decision(x), this.temperature);
   }
 
+  /** From the linear part only: a hidden unit has no single word to show for itself. */
   private explain(x: SparseVector, k: number, limit = 5): string[] {
     const K = this.labels.length;
     const contributions: Array<[number, number]> = [];
@@ -143,25 +201,40 @@ export class TextClassifier {
   }
 
   toJSON(): TextClassifierJSON {
+    const n = this.network;
     return {
-      format: MODEL_FORMAT,
+      format: n ? MODEL_FORMAT_WITH_NETWORK : MODEL_FORMAT,
       labels: this.labels,
       vectorizer: this.vectorizer.toJSON(),
       weights: encodeWeights(this.quantised, this.scale),
       bias: Array.from(this.bias),
       temperature: this.temperature,
       meta: this.meta,
+      ...(n
+        ? {
+            network: {
+              weight: n.weight,
+              hidden: n.net.hidden,
+              w1: encodeDense(n.w1),
+              b1: Array.from(n.net.b1),
+              w2: encodeDense(n.w2),
+              b2: Array.from(n.net.b2),
+            },
+          }
+        : {}),
     };
   }
 
   static fromJSON(json: TextClassifierJSON): TextClassifier {
-    if (json.format !== MODEL_FORMAT) throw new Error(`unsupported classifier format: ${String(json.format)}`);
+    if (json.format !== MODEL_FORMAT && json.format !== MODEL_FORMAT_WITH_NETWORK) throw new Error(`unsupported classifier format: ${String(json.format)}`);
+    if ((json.format === MODEL_FORMAT_WITH_NETWORK) !== Boolean(json.network)) throw new Error(`classifier format ${json.format} does not match its parts`);
     const vectorizer = Vectorizer.fromJSON(json.vectorizer);
     const q = decodeWeights(json.weights.data, vectorizer.size * json.labels.length);
     return new TextClassifier(
       { labels: json.labels, vectorizer, bias: json.bias, temperature: json.temperature, meta: json.meta },
       q,
       json.weights.scale,
+      json.network,
     );
   }
 }
@@ -174,6 +247,37 @@ export function softmax(scores: ArrayLike<number>, temperature = 1): Float64Arra
   for (let k = 0; k < scores.length; k++) sum += out[k] = Math.exp(scores[k]! * temperature - max);
   for (let k = 0; k < scores.length; k++) out[k]! /= sum;
   return out;
+}
+
+const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
+
+interface Dense16 {
+  scale: number;
+  q: Int16Array;
+  /** q · scale: what predicts. */
+  values: Float32Array;
+}
+
+function quantiseDense(w: Float32Array): Dense16 {
+  let maxAbs = 0;
+  for (let i = 0; i < w.length; i++) maxAbs = Math.max(maxAbs, Math.abs(w[i]!));
+  const scale = maxAbs > 0 ? maxAbs / QMAX : 1;
+  const q = Int16Array.from(w, (v) => Math.round(v / scale));
+  return { scale, q, values: Float32Array.from(q, (v) => v * scale) };
+}
+
+function encodeDense(d: Dense16 | { scale: number; q: Int16Array }): DenseJSON {
+  const bytes = Buffer.alloc(d.q.length * 2);
+  for (let i = 0; i < d.q.length; i++) bytes.writeInt16LE(d.q[i]!, 2 * i);
+  return { scale: d.scale, data: bytes.toString("base64") };
+}
+
+function decodeDense(json: DenseJSON, length: number): Dense16 {
+  const bytes = Buffer.from(json.data, "base64");
+  if (bytes.length !== 2 * length) throw new Error("classifier network does not fit the vocabulary");
+  const q = new Int16Array(length);
+  for (let i = 0; i < length; i++) q[i] = bytes.readInt16LE(2 * i);
+  return { scale: json.scale, q, values: Float32Array.from(q, (v) => v * json.scale) };
 }
 
 /** Non-zero entries as (gap since the previous one, value), both zig-zag varints, in base64. */

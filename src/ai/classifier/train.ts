@@ -6,13 +6,16 @@
 // the families (a weight per model, an offset per label: calibration.ts), which is at once the
 // calibration that turns margins into probabilities and the choice between them: a family that
 // adds nothing on held-out data gets weight 0 and is not even trained. Short, clean requests lean
-// on the character n-grams; long, noisy tickets on the words and their NB scaling. The result is
-// one linear model, stored like any other.
+// on the character n-grams; long, noisy tickets on the words and their NB scaling. A fourth family
+// is not linear: a one-hidden-layer network on all the features (mlp.ts), fixed settings, its
+// held-out scores from the same fold. The SVM families fold into one linear model; the network,
+// when the blend gives it weight, is stored beside it (model.ts).
 import { DEFAULT_FEATURES, Vectorizer, type FeatureOptions } from "./features.js";
 import { toCsr, trainOneVsRestSvm, type LinearProblem } from "./linear-svm.js";
 import { fitBlend, round4, type Blend } from "./calibration.js";
-import { accuracyOf, balance, canCrossValidate, crossValidate, pickBest, stratifiedFolds, type FeatureScaler, type Run } from "./cross-validation.js";
-import { TextClassifier } from "./model.js";
+import { accuracyOf, balance, canCrossValidate, crossValidate, heldOutScores, pickBest, stratifiedFolds, type FeatureScaler, type Run } from "./cross-validation.js";
+import { TextClassifier, type NetworkPart } from "./model.js";
+import { DEFAULT_MLP, mlpScores, trainMlp, type MlpOptions } from "./mlp.js";
 import { nbScales } from "./nb-scaling.js";
 import { restrictToView, type View, type ViewProblem } from "./views.js";
 
@@ -25,10 +28,11 @@ export interface TrainingExample {
 /** "tfidf": the features as they are; "nb": scaled per label by naive-Bayes log-count ratios. */
 export type Scaling = "tfidf" | "nb";
 
-/** One kind of model: which features it sees (views.ts) and how they are scaled. */
+/** One kind of model: which features it sees (views.ts) and how they are scaled; an SVM unless `model` says "mlp". */
 export interface Family {
   view: View;
   scaling: Scaling;
+  model?: "svm" | "mlp";
 }
 
 export interface TrainOptions {
@@ -44,6 +48,8 @@ export interface TrainOptions {
   families?: Family[];
   /** NB pseudo-count, in units of the mean weight per feature. */
   nbSmoothing?: number;
+  /** Settings of the network family (mlp.ts); not cross-validated. */
+  mlp?: Partial<MlpOptions>;
   /**
    * Penalty on the per-label score offsets fitted with the blend (Infinity: weights only).
    * Offsets correct what margins say about label frequencies; the penalty keeps rare labels from
@@ -66,8 +72,10 @@ export const DEFAULT_TRAINING = {
     { view: "all", scaling: "tfidf" },
     { view: "words", scaling: "tfidf" },
     { view: "words", scaling: "nb" },
+    { view: "all", scaling: "tfidf", model: "mlp" },
   ] as Family[],
   nbSmoothing: 0.1,
+  mlp: DEFAULT_MLP,
   offsetPenalty: 10,
   folds: 4,
   seed: 42,
@@ -78,6 +86,7 @@ export const DEFAULT_TRAINING = {
 const FALLBACK = { C: 1, temperature: 3 };
 
 interface Member extends Family {
+  /** SVM settings; 0 for the network, which has none. */
   C: number;
   power: number;
   warmStart?: Float64Array;
@@ -99,6 +108,8 @@ export function trainClassifier(examples: readonly TrainingExample[], options: T
   }
 
   const families = uniqueFamilies(opts.families);
+  // model.ts feeds the network the full vectors, so that is what it must learn from.
+  if (families.some((f) => f.model === "mlp" && (f.view !== "all" || f.scaling !== "tfidf"))) throw new Error("the network family sees all the features, unscaled");
   const views = new Map<View, ViewProblem>();
   const viewOf = (view: View) => {
     if (!views.has(view)) views.set(view, restrictToView(problem, vectorizer.blocks, view));
@@ -120,6 +131,17 @@ export function trainClassifier(examples: readonly TrainingExample[], options: T
     const best: Array<Run & Family> = [];
     for (const family of families) {
       const p = viewOf(family.view).problem;
+      if (family.model === "mlp") {
+        // Fold f's network gets seed + f, as the SVMs' visiting orders do.
+        const run = heldOutScores(p, folds, (sub, f) => {
+          const net = trainMlp(sub.vectors, sub.y, K, sub.numFeatures, { ...opts.mlp, seed: (opts.mlp.seed ?? DEFAULT_MLP.seed) + f });
+          return (x) => mlpScores(net, x);
+        });
+        const member = { ...run, C: 0, power: 0, warmStart: new Float64Array(0), ...family };
+        tried.push(member);
+        best.push(member);
+        continue;
+      }
       const scaler = scalerFor(family.scaling);
       const runs = crossValidate(p, folds, cs.map((C) => ({ C, power: firstPower })), opts.seed, scaler);
       let top = pickBest(runs);
@@ -141,10 +163,16 @@ export function trainClassifier(examples: readonly TrainingExample[], options: T
   const weights = new Float64Array(vectorizer.size * K);
   const bias = new Float64Array(K);
   let total = 0;
+  let network: NetworkPart | undefined;
   members.forEach((m, s) => {
     const t = blend.weights[s]!;
     if (t <= 0) return;
     const { problem: p, scale } = viewOf(m.view);
+    if (m.model === "mlp") {
+      network = { weight: t, net: trainMlp(p.vectors, y, K, p.numFeatures, opts.mlp) };
+      total += t;
+      return;
+    }
     const model = trainOneVsRestSvm(p, {
       C: m.C,
       labelWeights: balance(y, K, m.power),
@@ -163,6 +191,7 @@ export function trainClassifier(examples: readonly TrainingExample[], options: T
   const temperature = total > 0 ? round4(total) : 1;
   for (let j = 0; j < weights.length; j++) weights[j]! /= temperature;
   for (let k = 0; k < K; k++) bias[k] = bias[k]! / temperature + (blend.offsets?.[k] ?? 0) / temperature;
+  if (network) network.weight /= temperature;
   const used = members.filter((_, s) => blend.weights[s]! > 0);
   const first = used[0] ?? members[0]!;
   return TextClassifier.fromParts(
@@ -172,17 +201,18 @@ export function trainClassifier(examples: readonly TrainingExample[], options: T
       weights,
       bias,
       temperature,
+      network,
       meta: {
         algorithm: algorithmName(used),
         trainedOn: examples.length,
         // The first member's settings, where older readers of the meta look for them.
         C: first.C,
         classWeightPower: first.power,
-        members: members.map((m, s) => ({ view: m.view, scaling: m.scaling, C: m.C, power: m.power, weight: blend.weights[s]! })),
+        members: members.map((m, s) => ({ ...familyOf(m), C: m.C, power: m.power, weight: blend.weights[s]! })),
         ...(cv
           ? {
               cvAccuracy: round4(cv.accuracy),
-              cv: cv.tried.map((r) => ({ view: r.view, scaling: r.scaling, C: r.C, power: r.power, accuracy: round4(r.accuracy) })),
+              cv: cv.tried.map((r) => ({ ...familyOf(r), C: r.C, power: r.power, accuracy: round4(r.accuracy) })),
             }
           : {}),
       },
@@ -191,16 +221,27 @@ export function trainClassifier(examples: readonly TrainingExample[], options: T
   );
 }
 
-function uniqueFamilies(families: readonly Family[]): Family[] {
-  const seen = new Map(families.map((f) => [`${f.view}/${f.scaling}`, f]));
-  return seen.size ? [...seen.values()] : [DEFAULT_TRAINING.families[0]!];
+/** The family fields meta records ("model" only for the network, so SVM-only metas read as before). */
+function familyOf(f: Family): Family {
+  return f.model === "mlp" ? { view: f.view, scaling: f.scaling, model: "mlp" } : { view: f.view, scaling: f.scaling };
 }
 
-/** "ovr-linear-svm" or "ovr-nb-svm" for one family (with the view when it is not all features), "ovr-svm-blend" for several. */
+function uniqueFamilies(families: readonly Family[]): Family[] {
+  const seen = new Map(families.map((f) => [`${f.view}/${f.scaling}/${f.model ?? "svm"}`, f]));
+  // The first family is the one used without cross-validation, which the network cannot be (it
+  // needs held-out scores for its blend weight): an SVM family goes first.
+  const list = [...seen.values()].sort((a, b) => Number(a.model === "mlp") - Number(b.model === "mlp"));
+  return list.length && list[0]!.model !== "mlp" ? list : [DEFAULT_TRAINING.families[0]!, ...list];
+}
+
+/** "ovr-linear-svm" or "ovr-nb-svm" for one family (with the view when it is not all features), "ovr-svm-blend" for several, "+mlp" with the network. */
 function algorithmName(used: readonly Family[]): string {
-  if (used.length !== 1) return "ovr-svm-blend";
-  const { view, scaling } = used[0]!;
-  return (scaling === "nb" ? "ovr-nb-svm" : "ovr-linear-svm") + (view === "all" ? "" : `/${view}`);
+  const svms = used.filter((f) => f.model !== "mlp");
+  const suffix = svms.length < used.length ? "+mlp" : "";
+  if (svms.length === 0) return "mlp";
+  if (svms.length !== 1) return "ovr-svm-blend" + suffix;
+  const { view, scaling } = svms[0]!;
+  return (scaling === "nb" ? "ovr-nb-svm" : "ovr-linear-svm") + (view === "all" ? "" : `/${view}`) + suffix;
 }
 
 /** Σ tₛ·sₛ + o for every example: the blended held-out scores. */
