@@ -3,7 +3,8 @@ import type { Database } from "../../../db/client.js";
 import { runAs } from "../../../db/scoped.js";
 import { aiFeedback, classifierModels, tickets } from "../../../db/schema/index.js";
 import { SYSTEM } from "../../auth/actor.js";
-import { trainClassifier, type TrainingExample } from "../../ai/classifier/train.js";
+import type { TrainingExample } from "../../ai/classifier/train.js";
+import { trainOffThread } from "../../ai/classifier/train-off-thread.js";
 
 export type TrainingTarget = "priority" | "team";
 
@@ -58,7 +59,8 @@ export async function trainTriageModel(db: Database, target: TrainingTarget): Pr
   if (examples.length < MIN_TRAINING_EXAMPLES || labels < 2) {
     return { target, trained: false, examples: examples.length, labels, reason: `needs at least ${MIN_TRAINING_EXAMPLES} confirmed tickets over 2+ labels` };
   }
-  const model = trainClassifier(examples);
+  // Off the calling thread: in embedded mode that is the server's (train-off-thread.ts).
+  const model = await trainOffThread(examples);
   const cvAccuracy = typeof model.meta.cvAccuracy === "number" ? model.meta.cvAccuracy : undefined;
   const version = await runAs(db, SYSTEM, async (tx) => {
     // Serialise concurrent trainings of one target so versions stay unique and one stays active.
