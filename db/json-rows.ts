@@ -30,7 +30,9 @@ export function jsonRowReader<Row>(columns: Record<string, Column>): JsonRowRead
   const timestamps: string[] = [];
   for (const [key, column] of entries) {
     const type = column.columnType;
-    if (type === TIMESTAMP) timestamps.push(key);
+    // Only with a time zone: json carries a plain timestamp without an offset, which Date would
+    // read as local time where drizzle reads UTC.
+    if (type === TIMESTAMP && (column as unknown as { withTimezone?: boolean }).withTimezone) timestamps.push(key);
     else if (!(AS_IS.has(type) || (type === "PgArray" && isPlainArray(column)))) {
       throw new Error(`jsonRowReader: column ${column.name} (${type}) has no checked json form`);
     }

@@ -12,7 +12,7 @@ export function createMaintenanceProcessors(deps: Pick<ProcessorDeps, "database"
     },
     "ai.learn": async (_payload, job) => {
       for (const target of ["priority", "team"] as const) {
-        job.logger.info(await trainTriageModel(deps.database.db, target), "triage classifier training");
+        job.logger.info(await trainTriageModel(deps.database.db, target, { signal: job.signal }), "triage classifier training");
       }
     },
   };

@@ -8,6 +8,11 @@ export interface JobContext {
   /** 1 on the first try. */
   attempt: number;
   logger: Logger;
+  /**
+   * Aborted when the attempt times out. The attempt is already failed then; a processor that
+   * starts work which outlives its promise (a worker thread) stops it on this signal.
+   */
+  signal?: AbortSignal;
 }
 
 export type Processor<N extends JobName> = (payload: JobPayload<N>, ctx: JobContext) => Promise<void>;
@@ -32,11 +37,16 @@ export async function runJob(processors: Processors, job: JobName, rawPayload: u
   const payload = def.payload.safeParse(rawPayload);
   if (!payload.success) throw new UnrecoverableError(`invalid ${job} payload: ${payload.error.message}`);
   let timer: NodeJS.Timeout | undefined;
+  const abort = new AbortController();
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${job} timed out after ${def.timeoutMs} ms`)), def.timeoutMs);
+    timer = setTimeout(() => {
+      const error = new Error(`${job} timed out after ${def.timeoutMs} ms`);
+      abort.abort(error);
+      reject(error);
+    }, def.timeoutMs);
   });
   try {
-    await Promise.race([processor(payload.data as never, ctx), timeout]);
+    await Promise.race([processor(payload.data as never, { ...ctx, signal: abort.signal }), timeout]);
   } finally {
     clearTimeout(timer);
   }

@@ -24,4 +24,11 @@ describe("trainOffThread", () => {
   it("rejects, rather than hanging, when training fails on the thread", async () => {
     await expect(trainOffThread([{ subject: "x", text: "y", label: "only" }, { subject: null as never, text: 42 as never, label: "other" }])).rejects.toThrow();
   });
+
+  it("stops the thread and rejects with the signal's reason when it aborts (a timed-out job)", async () => {
+    const abort = new AbortController();
+    // The thread needs far longer than this just to load the sources, so training cannot win.
+    setTimeout(() => abort.abort(new Error("ai.learn timed out")), 20);
+    await expect(trainOffThread(Array.from({ length: 5 }, () => examples).flat(), { signal: abort.signal })).rejects.toThrow("ai.learn timed out");
+  });
 });

@@ -1,5 +1,5 @@
 import { eq, getTableColumns, sql } from "drizzle-orm";
-import { numeric, pgTable, text } from "drizzle-orm/pg-core";
+import { numeric, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows, type DatabaseHandle } from "../../db/client.js";
 import { jsonRowReader, type JsonRowReader } from "../../db/json-rows.js";
@@ -66,5 +66,7 @@ describe("jsonRowReader", () => {
   it("refuses a column whose json form it has not been checked against", () => {
     const priced = pgTable("priced", { label: text("label"), price: numeric("price") });
     expect(() => jsonRowReader(getTableColumns(priced))).toThrow(/price \(PgNumeric\)/);
+    const local = pgTable("local_times", { at: timestamp("at") });
+    expect(() => jsonRowReader(getTableColumns(local))).toThrow(/at \(PgTimestamp\)/);
   });
 });

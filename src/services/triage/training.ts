@@ -53,14 +53,14 @@ async function confirmedExamples(db: Database, target: TrainingTarget): Promise<
  * version (the previous stays stored for comparison and rollback). `autocrm ai train` and the
  * repeatable `ai.learn` job both come here.
  */
-export async function trainTriageModel(db: Database, target: TrainingTarget): Promise<TrainingOutcome> {
+export async function trainTriageModel(db: Database, target: TrainingTarget, options: { signal?: AbortSignal } = {}): Promise<TrainingOutcome> {
   const examples = await confirmedExamples(db, target);
   const labels = new Set(examples.map((e) => e.label)).size;
   if (examples.length < MIN_TRAINING_EXAMPLES || labels < 2) {
     return { target, trained: false, examples: examples.length, labels, reason: `needs at least ${MIN_TRAINING_EXAMPLES} confirmed tickets over 2+ labels` };
   }
   // Off the calling thread: in embedded mode that is the server's (train-off-thread.ts).
-  const model = await trainOffThread(examples);
+  const model = await trainOffThread(examples, options);
   const cvAccuracy = typeof model.meta.cvAccuracy === "number" ? model.meta.cvAccuracy : undefined;
   const version = await runAs(db, SYSTEM, async (tx) => {
     // Serialise concurrent trainings of one target so versions stay unique and one stays active.
