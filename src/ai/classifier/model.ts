@@ -4,6 +4,7 @@
 // model in memory and the one read back from the database predict exactly the same.
 // A model may also carry a hidden-layer network (mlp.ts) whose scores, weighted, add to the
 // linear ones: the network does not fold into the linear weights as the SVM families do.
+import { endianness } from "node:os";
 import { Vectorizer, type SparseVector, type VectorizerJSON } from "./features.js";
 import { mlpScores, type MlpWeights } from "./mlp.js";
 
@@ -266,7 +267,12 @@ function quantiseDense(w: Float32Array): Dense16 {
   return { scale, q, values: Float32Array.from(q, (v) => v * scale) };
 }
 
+const LITTLE_ENDIAN = endianness() === "LE";
+
 function encodeDense(d: Dense16 | { scale: number; q: Int16Array }): DenseJSON {
+  // Stored little-endian; on a little-endian machine (every one Node ships for but s390x) that
+  // is the array's own memory, so millions of weights are not written one call at a time.
+  if (LITTLE_ENDIAN) return { scale: d.scale, data: Buffer.from(d.q.buffer, d.q.byteOffset, d.q.byteLength).toString("base64") };
   const bytes = Buffer.alloc(d.q.length * 2);
   for (let i = 0; i < d.q.length; i++) bytes.writeInt16LE(d.q[i]!, 2 * i);
   return { scale: d.scale, data: bytes.toString("base64") };
@@ -276,7 +282,8 @@ function decodeDense(json: DenseJSON, length: number): Dense16 {
   const bytes = Buffer.from(json.data, "base64");
   if (bytes.length !== 2 * length) throw new Error("classifier network does not fit the vocabulary");
   const q = new Int16Array(length);
-  for (let i = 0; i < length; i++) q[i] = bytes.readInt16LE(2 * i);
+  if (LITTLE_ENDIAN) new Uint8Array(q.buffer).set(bytes);
+  else for (let i = 0; i < length; i++) q[i] = bytes.readInt16LE(2 * i);
   return { scale: json.scale, q, values: Float32Array.from(q, (v) => v * json.scale) };
 }
 
