@@ -86,9 +86,9 @@ export class TextClassifier {
   private readonly temperature: number;
   private readonly quantised: Int16Array;
   private readonly scale: number;
-  private readonly network?: { weight: number; net: MlpWeights; w1: Dense16; w2: Dense16 };
+  private readonly network?: StoredNetwork;
 
-  private constructor(parts: Omit<LinearParts, "weights" | "network">, quantised: Int16Array, scale: number, network?: NetworkJSON) {
+  private constructor(parts: Omit<LinearParts, "weights" | "network">, quantised: Int16Array, scale: number, network?: StoredNetwork) {
     this.labels = parts.labels;
     this.vectorizer = parts.vectorizer;
     this.meta = parts.meta;
@@ -97,20 +97,7 @@ export class TextClassifier {
     this.quantised = quantised;
     this.scale = scale;
     this.weights = Float32Array.from(quantised, (q) => q * scale);
-    if (network) {
-      const w1 = decodeDense(network.w1, this.vectorizer.size * network.hidden);
-      const w2 = decodeDense(network.w2, network.hidden * this.labels.length);
-      const net: MlpWeights = {
-        numFeatures: this.vectorizer.size,
-        hidden: network.hidden,
-        numLabels: this.labels.length,
-        w1: w1.values,
-        b1: Float32Array.from(network.b1),
-        w2: w2.values,
-        b2: Float32Array.from(network.b2),
-      };
-      this.network = { weight: network.weight, net, w1, w2 };
-    }
+    this.network = network;
   }
 
   /**
@@ -138,14 +125,16 @@ export class TextClassifier {
     for (let i = 0; i < q.length; i++) if (Math.abs(q[i]!) < threshold) q[i] = 0;
     // The network is quantised here too (16 bits, not pruned), so what is stored is what predicts.
     const n = parts.network;
-    const network = n && {
-      weight: round6(n.weight),
-      hidden: n.net.hidden,
-      w1: encodeDense(quantiseDense(n.net.w1)),
-      b1: Array.from(n.net.b1, round6),
-      w2: encodeDense(quantiseDense(n.net.w2)),
-      b2: Array.from(n.net.b2, round6),
-    };
+    let network: StoredNetwork | undefined;
+    if (n) {
+      const w1 = quantiseDense(n.net.w1);
+      const w2 = quantiseDense(n.net.w2);
+      network = {
+        weight: round6(n.weight),
+        net: { ...n.net, w1: w1.values, b1: Float32Array.from(n.net.b1, round6), w2: w2.values, b2: Float32Array.from(n.net.b2, round6) },
+        scales: { w1: w1.scale, w2: w2.scale },
+      };
+    }
     return new TextClassifier(parts, q, scale, network);
   }
 
@@ -216,9 +205,9 @@ export class TextClassifier {
             network: {
               weight: n.weight,
               hidden: n.net.hidden,
-              w1: encodeDense(n.w1),
+              w1: encodeDense(n.net.w1, n.scales.w1),
               b1: Array.from(n.net.b1),
-              w2: encodeDense(n.w2),
+              w2: encodeDense(n.net.w2, n.scales.w2),
               b2: Array.from(n.net.b2),
             },
           }
@@ -235,7 +224,7 @@ export class TextClassifier {
       { labels: json.labels, vectorizer, bias: json.bias, temperature: json.temperature, meta: json.meta },
       q,
       json.weights.scale,
-      json.network,
+      json.network && readNetwork(json.network, vectorizer.size, json.labels.length),
     );
   }
 }
@@ -252,39 +241,59 @@ export function softmax(scores: ArrayLike<number>, temperature = 1): Float64Arra
 
 const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
 
-interface Dense16 {
-  scale: number;
-  q: Int16Array;
-  /** q · scale: what predicts. */
-  values: Float32Array;
+/**
+ * A network as it predicts. Its two matrices hold 16-bit integers times one scale each
+ * (quantiseDense), kept only as the Float32 products: |q| ≤ 32767 times a scale survives Float32's
+ * 24 bits, so encodeDense recovers the integers exactly and no second copy is needed.
+ */
+interface StoredNetwork {
+  weight: number;
+  net: MlpWeights;
+  scales: { w1: number; w2: number };
 }
 
-function quantiseDense(w: Float32Array): Dense16 {
+function quantiseDense(w: Float32Array): { values: Float32Array; scale: number } {
   let maxAbs = 0;
   for (let i = 0; i < w.length; i++) maxAbs = Math.max(maxAbs, Math.abs(w[i]!));
   const scale = maxAbs > 0 ? maxAbs / QMAX : 1;
-  const q = Int16Array.from(w, (v) => Math.round(v / scale));
-  return { scale, q, values: Float32Array.from(q, (v) => v * scale) };
+  return { values: Float32Array.from(w, (v) => Math.round(v / scale) * scale), scale };
 }
 
 const LITTLE_ENDIAN = endianness() === "LE";
 
-function encodeDense(d: Dense16 | { scale: number; q: Int16Array }): DenseJSON {
+function encodeDense(values: Float32Array, scale: number): DenseJSON {
+  const q = Int16Array.from(values, (v) => Math.round(v / scale));
   // Stored little-endian; on a little-endian machine (every one Node ships for but s390x) that
   // is the array's own memory, so millions of weights are not written one call at a time.
-  if (LITTLE_ENDIAN) return { scale: d.scale, data: Buffer.from(d.q.buffer, d.q.byteOffset, d.q.byteLength).toString("base64") };
-  const bytes = Buffer.alloc(d.q.length * 2);
-  for (let i = 0; i < d.q.length; i++) bytes.writeInt16LE(d.q[i]!, 2 * i);
-  return { scale: d.scale, data: bytes.toString("base64") };
+  if (LITTLE_ENDIAN) return { scale, data: Buffer.from(q.buffer).toString("base64") };
+  const bytes = Buffer.alloc(q.length * 2);
+  for (let i = 0; i < q.length; i++) bytes.writeInt16LE(q[i]!, 2 * i);
+  return { scale, data: bytes.toString("base64") };
 }
 
-function decodeDense(json: DenseJSON, length: number): Dense16 {
+function decodeDense(json: DenseJSON, length: number): Float32Array {
   const bytes = Buffer.from(json.data, "base64");
   if (bytes.length !== 2 * length) throw new Error("classifier network does not fit the vocabulary");
   const q = new Int16Array(length);
   if (LITTLE_ENDIAN) new Uint8Array(q.buffer).set(bytes);
   else for (let i = 0; i < length; i++) q[i] = bytes.readInt16LE(2 * i);
-  return { scale: json.scale, q, values: Float32Array.from(q, (v) => v * json.scale) };
+  return Float32Array.from(q, (v) => v * json.scale);
+}
+
+function readNetwork(json: NetworkJSON, numFeatures: number, numLabels: number): StoredNetwork {
+  return {
+    weight: json.weight,
+    net: {
+      numFeatures,
+      hidden: json.hidden,
+      numLabels,
+      w1: decodeDense(json.w1, numFeatures * json.hidden),
+      b1: Float32Array.from(json.b1),
+      w2: decodeDense(json.w2, json.hidden * numLabels),
+      b2: Float32Array.from(json.b2),
+    },
+    scales: { w1: json.w1.scale, w2: json.w2.scale },
+  };
 }
 
 /** Non-zero entries as (gap since the previous one, value), both zig-zag varints, in base64. */
