@@ -76,10 +76,8 @@ export function crossValidate(
   const folds = Math.max(...fold) + 1;
   const runs: Run[] = configs.map((c) => ({ ...c, accuracy: 0, scores: [], y: [], warmStart: new Float64Array(n * K) }));
   for (let f = 0; f < folds && runs[0]!.scores.length < MIN_HELD_OUT; f++) {
-    const train: number[] = [];
-    fold.forEach((g, i) => g !== f && train.push(i));
-    const vectors = train.map((i) => p.vectors[i]!);
-    const sub: LinearProblem = { ...p, vectors, rows: toCsr(vectors), y: Int32Array.from(train, (i) => p.y[i]!) };
+    const { train, sub: part } = trainingPart(p, fold, f);
+    const sub: LinearProblem = { ...part, rows: toCsr(part.vectors) };
     const featureScale = scaler(sub);
     let alpha: Float64Array | undefined;
     if (f === 0 && initial) {
@@ -118,10 +116,7 @@ export function heldOutScores(
   const scores: Float64Array[] = [];
   const y: number[] = [];
   for (let f = 0; f < folds && scores.length < MIN_HELD_OUT; f++) {
-    const train: number[] = [];
-    fold.forEach((g, i) => g !== f && train.push(i));
-    const sub: LinearProblem = { vectors: train.map((i) => p.vectors[i]!), y: Int32Array.from(train, (i) => p.y[i]!), numLabels: p.numLabels, numFeatures: p.numFeatures };
-    const score = fit(sub, f);
+    const score = fit(trainingPart(p, fold, f).sub, f);
     fold.forEach((g, i) => {
       if (g !== f) return;
       scores.push(score(p.vectors[i]!));
@@ -129,6 +124,13 @@ export function heldOutScores(
     });
   }
   return { accuracy: accuracyOf(scores, y), scores, y };
+}
+
+/** Fold f's training part: the examples of every other fold (their indices, and as a problem without rows). */
+function trainingPart(p: LinearProblem, fold: Int32Array, f: number): { train: number[]; sub: LinearProblem } {
+  const train: number[] = [];
+  fold.forEach((g, i) => g !== f && train.push(i));
+  return { train, sub: { numLabels: p.numLabels, numFeatures: p.numFeatures, vectors: train.map((i) => p.vectors[i]!), y: Int32Array.from(train, (i) => p.y[i]!) } };
 }
 
 /** Best held-out accuracy. Ties go to the C nearest the customary 1, then to the more balanced weighting. */

@@ -43,7 +43,6 @@ export function trainOffThread(examples: readonly TrainingExample[], options: { 
       reject(signal!.reason);
     };
     signal?.addEventListener("abort", stop, { once: true });
-    worker.once("exit", () => signal?.removeEventListener("abort", stop));
     worker.once("message", (json) => {
       settled = true;
       try {
@@ -57,6 +56,7 @@ export function trainOffThread(examples: readonly TrainingExample[], options: { 
       reject(err);
     });
     worker.once("exit", (code) => {
+      signal?.removeEventListener("abort", stop);
       if (!settled) reject(new Error(`classifier training thread exited with code ${code} before answering`));
     });
   });

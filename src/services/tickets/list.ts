@@ -69,7 +69,6 @@ const SORTS = {
   status: rankSort(rankOf(tickets.status, TICKET_STATUSES), TICKET_STATUSES.length),
 } satisfies Record<ListSort, unknown>;
 
-
 function badCursor(): AppError {
   return invalidField("query.cursor", "not a cursor returned by this endpoint for this sort");
 }
