@@ -40,7 +40,7 @@ import { loadConfig } from "../src/config.js";
 import { createLogger } from "../src/logger.js";
 import { LocalDiskStorage } from "../src/services/attachments/storage.js";
 import type { ServiceContext } from "../src/services/context.js";
-import { SEARCH_TUNING, loadPassages, searchKb } from "../src/services/kb/search.js";
+import { SEARCH_TUNING, candidateOptions, loadPassages, searchKb } from "../src/services/kb/search.js";
 import { analyzeQuery, fetchCandidates } from "../src/services/kb/search-candidates.js";
 import { getTermStats } from "../src/services/kb/term-stats.js";
 
@@ -198,7 +198,8 @@ async function main() {
     const literal = JSON.stringify(vector);
     let t = performance.now();
     let cpu = process.cpuUsage();
-    const result = await searchKb(ctx, { q, limit: 10 });
+    const input = { q, limit: 10 };
+    const result = await searchKb(ctx, input);
     const s = performance.now() - t;
     const sCpu = cpuMs(process.cpuUsage(cpu));
     t = performance.now();
@@ -217,7 +218,9 @@ async function main() {
     t = performance.now();
     await db.transaction(async (tx) => {
       const lexical = await analyzeQuery(tx, q, stats);
-      await fetchCandidates(tx, { vector: vector ?? null, model: embedder.model, lexical, avgLength: stats.avgLength, perList: SEARCH_TUNING.perList, perQuestionList: SEARCH_TUNING.perQuestionList });
+      await fetchCandidates(tx, candidateOptions(input, { vector, model: embedder.model, lexical, stats }));
+      // The shown chunks by id: the same rows the search read (an article found only through a
+      // learned question shows its opening chunk, which the search selects by position instead).
       await loadPassages(tx, shownChunks, []);
     });
     const same = performance.now() - t;

@@ -3,9 +3,9 @@ import { queryRows, type Transaction } from "../../../db/client.js";
 import { runAs } from "../../../db/scoped.js";
 import type { ServiceContext } from "../context.js";
 import { confidenceFeatures, confidenceOf, type ArticleEvidence, type ConfidenceFeatures } from "./confidence.js";
-import { analyzeQuery, fetchCandidates, type Candidate, type ListName } from "./search-candidates.js";
+import { analyzeQuery, fetchCandidates, type Candidate, type CandidateOptions, type LexicalQuery, type ListName } from "./search-candidates.js";
 import { highlight } from "./highlight.js";
-import { getTermStats } from "./term-stats.js";
+import { getTermStats, type TermStats } from "./term-stats.js";
 import { terms } from "../../ai/embeddings/analyzer.js";
 
 // Hybrid KB search: vector and full-text candidates over chunks and learned questions, fused by
@@ -158,7 +158,7 @@ interface PassageRow {
   tags: string[];
 }
 
-/** Exported for bench/kb-search.ts, which times the same statements without the service around them. */
+/** Exported for bench/kb-search.ts, which sends the same statements without the service around them. */
 export async function loadPassages(tx: Transaction, chunkIds: string[], articleIds: string[]): Promise<PassageRow[]> {
   if (!chunkIds.length && !articleIds.length) return [];
   const ids = (values: string[]) => sql`ARRAY[${sql.join(values.map((v) => sql`${v}::uuid`), sql`, `)}]::uuid[]`;
@@ -185,6 +185,30 @@ export async function loadPassages(tx: Transaction, chunkIds: string[], articleI
   return rows;
 }
 
+/**
+ * What a search asks fetchCandidates for. (bench/kb-search.ts sends the same statements without
+ * the service around them.) An all-zero query vector (no known term) has no direction: no vector lists.
+ */
+export function candidateOptions(
+  input: SearchInput,
+  query: { vector: number[] | undefined; model: string; lexical: LexicalQuery; stats: TermStats },
+  tuning: SearchTuning = SEARCH_TUNING,
+): CandidateOptions {
+  const { vector, model, lexical, stats } = query;
+  return {
+    vector: vector && vector.some((x) => x !== 0) ? vector : null,
+    model,
+    lexical,
+    avgLength: stats.avgLength,
+    category: input.category,
+    tags: input.tags,
+    perList: Math.max(tuning.perList, limitOf(input)),
+    perQuestionList: tuning.perQuestionList,
+  };
+}
+
+const limitOf = (input: SearchInput) => Math.min(50, Math.max(1, input.limit ?? 10));
+
 export async function searchKb(ctx: ServiceContext, input: SearchInput): Promise<SearchResult> {
   return (await runSearch(ctx, input)).result;
 }
@@ -196,23 +220,13 @@ export async function runSearch(
   tuning: SearchTuning = SEARCH_TUNING,
 ): Promise<{ result: SearchResult; features: ConfidenceFeatures | null }> {
   const q = input.q.trim();
-  const limit = Math.min(50, Math.max(1, input.limit ?? 10));
+  const limit = limitOf(input);
   const stats = await getTermStats(ctx.db);
   const [vector] = await ctx.embedder.embed([q], "query", { stats });
-  const usable = vector && vector.some((x) => x !== 0) ? vector : null;
 
   return runAs(ctx.db, ctx.actor, async (tx) => {
     const lexical = await analyzeQuery(tx, q, stats);
-    const candidates = await fetchCandidates(tx, {
-      vector: usable,
-      model: ctx.embedder.model,
-      lexical,
-      avgLength: stats.avgLength,
-      category: input.category,
-      tags: input.tags,
-      perList: Math.max(tuning.perList, limit),
-      perQuestionList: tuning.perQuestionList,
-    });
+    const candidates = await fetchCandidates(tx, candidateOptions(input, { vector, model: ctx.embedder.model, lexical, stats }, tuning));
     const fused = fuse(candidates, tuning);
     const ranked = fused.slice(0, limit);
     const chunkIds = ranked.flatMap((a) =>
